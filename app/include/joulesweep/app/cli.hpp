@@ -1,0 +1,54 @@
+#pragma once
+// Command-line plumbing shared by every subcommand: the global options (accepted before
+// or after the command), the split of argv into global part, command and command
+// arguments, and the one place that reads joulesweep's environment variables.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace joulesweep::app {
+
+// Width of --help output: wide enough that option descriptions stay readable.
+constexpr unsigned kHelpLineLength = 100;
+
+// An options_description laid out for kHelpLineLength columns.
+boost::program_options::options_description help_section(const std::string& caption);
+
+// Options every command accepts. Precedence: command line, then environment, then default.
+struct GlobalOptions {
+    std::optional<std::string> database_url;  // --db / JOULESWEEP_DB; empty: embedded cluster
+    std::string data_dir = ".joulesweep";     // --data-dir / JOULESWEEP_HOME
+    std::string pg_bin;                       // --pg-bin / JOULESWEEP_PG_BIN; empty: auto
+    std::string server_user = "postgres";     // --server-user; only used when run as root
+};
+
+// Describes the global options; values land in `options` when notified.
+boost::program_options::options_description global_options_description(GlobalOptions& options);
+
+struct SplitCommandLine {
+    std::vector<std::string> global_arguments;   // before the command
+    std::optional<std::string> command;          // first non-option word
+    std::vector<std::string> command_arguments;  // after it
+};
+
+// Splits at the first word that is neither an option nor the value of a global option
+// that takes one (`--db URL`), so `joulesweep --db URL status` and `joulesweep status
+// --db URL` both work.
+SplitCommandLine split_command_line(const std::vector<std::string>& arguments,
+                                    const boost::program_options::options_description& global);
+
+// Parses `arguments` against `description` (rejecting unknown options and stray words
+// unless `positional` accepts them) into `variables`, and notifies.
+void parse_arguments(const std::vector<std::string>& arguments,
+                     const boost::program_options::options_description& description,
+                     const boost::program_options::positional_options_description& positional,
+                     boost::program_options::variables_map& variables);
+
+// Fills what the command line left unset from JOULESWEEP_DB, JOULESWEEP_HOME and
+// JOULESWEEP_PG_BIN.
+void apply_environment(const boost::program_options::variables_map& variables, GlobalOptions& options);
+
+}  // namespace joulesweep::app

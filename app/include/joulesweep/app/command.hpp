@@ -1,0 +1,32 @@
+#pragma once
+// The table of subcommands: each parses its own arguments (plus the global options)
+// and returns the process exit code.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "joulesweep/app/cli.hpp"
+
+namespace joulesweep::app {
+
+struct CommandContext {
+    GlobalOptions& globals;
+    const boost::program_options::options_description& global_description;
+};
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;  // one line for `joulesweep --help`
+    int (*run)(const std::vector<std::string>& arguments, CommandContext& context);
+};
+
+// Every subcommand, in the order `joulesweep --help` lists them.
+const std::vector<Command>& all_commands();
+
+int run_db_command(const std::vector<std::string>& arguments, CommandContext& context);
+int run_status_command(const std::vector<std::string>& arguments, CommandContext& context);
+
+}  // namespace joulesweep::app

@@ -1,0 +1,15 @@
+#include "joulesweep/app/command.hpp"
+
+#include <vector>
+
+namespace joulesweep::app {
+
+const std::vector<Command>& all_commands() {
+    static const std::vector<Command> kCommands{
+        {"db", "manage the database: start, stop, status, url, migrate", run_db_command},
+        {"status", "show the database, its schema and the queue", run_status_command},
+    };
+    return kCommands;
+}
+
+}  // namespace joulesweep::app

@@ -1,0 +1,30 @@
+#include "joulesweep/common/mpi_call.hpp"
+
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <mpi.h>
+
+#include "joulesweep/common/error.hpp"
+
+namespace joulesweep::common {
+
+TEST_CASE("mpi_check: success passes, an error code throws MpiError with MPI's text", "[common][mpi]") {
+    CHECK_NOTHROW(mpi_check(MPI_SUCCESS, "send assignment"));
+    try {
+        mpi_check(MPI_ERR_TAG, "send assignment");
+        FAIL("an error code did not throw");
+    } catch (const MpiError& error) {
+        const std::string message = error.what();
+        CHECK(message.rfind("send assignment: ", 0) == 0);
+        CHECK(message.find("tag") != std::string::npos);
+    }
+}
+
+TEST_CASE("mpi_library_version: names the MPI implementation without MPI_Init", "[common][mpi]") {
+    const std::string version = mpi_library_version();
+    CHECK(version.find("MPI") != std::string::npos);
+    CHECK(version.find('\n') == std::string::npos);
+}
+
+}  // namespace joulesweep::common

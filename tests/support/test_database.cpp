@@ -1,0 +1,44 @@
+#include "test_database.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+#include <unistd.h>
+
+namespace joulesweep::testing {
+namespace {
+
+std::atomic<int> next_database_number{0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): unique names within one test process
+
+std::string server_conninfo() {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): checked in main before tests run
+    const char* url = std::getenv("JOULESWEEP_TEST_DATABASE_URL");
+    return coordinator::parse_connection_target(url == nullptr ? "" : url, "JOULESWEEP_TEST_DATABASE_URL").conninfo;
+}
+
+}  // namespace
+
+TestDatabase::TestDatabase()
+    : server_conninfo_(server_conninfo()),
+      name_(fmt::format("joulesweep_test_{}_{}", getpid(), next_database_number++)) {
+    pqxx::connection connection(server_conninfo_);
+    pqxx::nontransaction transaction(connection);
+    transaction.exec0(fmt::format("DROP DATABASE IF EXISTS {}", name_));
+    transaction.exec0(fmt::format("CREATE DATABASE {} TEMPLATE template0", name_));
+    target_ = coordinator::parse_connection_target(fmt::format("{} dbname={}", server_conninfo_, name_), "test database");
+}
+
+TestDatabase::~TestDatabase() {
+    try {
+        pqxx::connection connection(server_conninfo_);
+        pqxx::nontransaction transaction(connection);
+        transaction.exec0(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name_));
+    } catch (const std::exception&) {
+        // A leftover test database is harmless; a throwing destructor is not.
+    }
+}
+
+}  // namespace joulesweep::testing

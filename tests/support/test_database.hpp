@@ -1,0 +1,32 @@
+#pragma once
+// A fresh, empty PostgreSQL database per test on the server named by
+// JOULESWEEP_TEST_DATABASE_URL, dropped again when the object goes away.
+
+#include <string>
+
+#include "joulesweep/coordinator/db/connection_target.hpp"
+
+namespace joulesweep::testing {
+
+class TestDatabase {
+public:
+    TestDatabase();
+    ~TestDatabase();
+
+    TestDatabase(const TestDatabase&) = delete;
+    TestDatabase& operator=(const TestDatabase&) = delete;
+    TestDatabase(TestDatabase&&) = delete;
+    TestDatabase& operator=(TestDatabase&&) = delete;
+
+    // Where the fresh database is (the server's URL with dbname replaced).
+    const coordinator::ConnectionTarget& target() const noexcept { return target_; }
+
+    const std::string& name() const noexcept { return name_; }
+
+private:
+    std::string server_conninfo_;
+    std::string name_;
+    coordinator::ConnectionTarget target_;
+};
+
+}  // namespace joulesweep::testing
