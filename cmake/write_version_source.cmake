@@ -25,11 +25,5 @@ std::string_view git_revision() noexcept { return \"${revision}\"; }
 
 }  // namespace joulesweep::common
 ")
-if(EXISTS "${OUTPUT}")
-    file(READ "${OUTPUT}" previous)
-else()
-    set(previous "")
-endif()
-if(NOT previous STREQUAL content)
-    file(WRITE "${OUTPUT}" "${content}")
-endif()
+include("${CMAKE_CURRENT_LIST_DIR}/write_if_changed.cmake")
+write_if_changed("${OUTPUT}" "${content}")

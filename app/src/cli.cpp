@@ -33,31 +33,30 @@ std::optional<std::string> environment(const char* name) {
 
 po::options_description help_section(const std::string& caption) {
     constexpr unsigned kDescriptionColumn = kHelpLineLength / 3;
-    return po::options_description(caption, kHelpLineLength, kDescriptionColumn);
+    return {caption, kHelpLineLength, kDescriptionColumn};
 }
 
 po::options_description global_options_description(GlobalOptions& options) {
     po::options_description description = help_section("Options for every command");
-    description.add_options()
-        ("db",
-         po::value<std::string>()->value_name("URL")->notifier([&options](const std::string& url) {
-             options.database_url = url;
-         }),
-         "PostgreSQL to use: a libpq connection string (\"host=db1 dbname=sweeps\") or a "
-         "postgresql:// URI; passwords belong in ~/.pgpass or PGPASSFILE, not here. Default: "
-         "$JOULESWEEP_DB, else joulesweep's own embedded cluster in --data-dir")
-        ("data-dir",
-         po::value<std::string>(&options.data_dir)->value_name("DIR"),
-         "joulesweep's home: the embedded PostgreSQL cluster, its log and socket. Default: "
-         "$JOULESWEEP_HOME, else ./.joulesweep")
-        ("pg-bin",
-         po::value<std::string>(&options.pg_bin)->value_name("DIR"),
-         "directory with initdb and pg_ctl for the embedded cluster. Default: $JOULESWEEP_PG_BIN, "
-         "else the version that created the cluster, else the newest /usr/lib/postgresql/*/bin")
-        ("server-user",
-         po::value<std::string>(&options.server_user)->value_name("USER")->default_value("postgres"),
-         "when joulesweep runs as root, the unprivileged user that runs the embedded PostgreSQL "
-         "(PostgreSQL refuses to run as root)");
+    description.add_options()(
+        "db",
+        po::value<std::string>()->value_name("URL")->notifier(
+            [&options](const std::string& url) { options.database_url = url; }),
+        "PostgreSQL to use: a libpq connection string (\"host=db1 dbname=sweeps\") or a "
+        "postgresql:// URI; passwords belong in ~/.pgpass or PGPASSFILE, not here. Default: "
+        "$JOULESWEEP_DB, else joulesweep's own embedded cluster in --data-dir")(
+        "data-dir",
+        po::value<std::string>(&options.data_dir)->value_name("DIR"),
+        "joulesweep's home: the embedded PostgreSQL cluster, its log and socket. Default: "
+        "$JOULESWEEP_HOME, else ./.joulesweep")(
+        "pg-bin",
+        po::value<std::string>(&options.pg_bin)->value_name("DIR"),
+        "directory with initdb and pg_ctl for the embedded cluster. Default: $JOULESWEEP_PG_BIN, "
+        "else the version that created the cluster, else the newest /usr/lib/postgresql/*/bin")(
+        "server-user",
+        po::value<std::string>(&options.server_user)->value_name("USER")->default_value("postgres"),
+        "when joulesweep runs as root, the unprivileged user that runs the embedded PostgreSQL "
+        "(PostgreSQL refuses to run as root)");
     return description;
 }
 
@@ -65,7 +64,8 @@ SplitCommandLine split_command_line(const std::vector<std::string>& arguments,
                                     const po::options_description& global) {
     SplitCommandLine split;
     std::size_t index = 0;
-    while (index < arguments.size() && arguments[index].starts_with("-") && arguments[index] != "-") {
+    while (index < arguments.size() && arguments[index].starts_with("-") &&
+           arguments[index] != "-") {
         split.global_arguments.push_back(arguments[index]);
         if (takes_separate_value(arguments[index], global) && index + 1 < arguments.size()) {
             split.global_arguments.push_back(arguments[index + 1]);
@@ -85,8 +85,13 @@ void parse_arguments(const std::vector<std::string>& arguments,
                      const po::options_description& description,
                      const po::positional_options_description& positional,
                      po::variables_map& variables) {
-    const auto style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-    po::store(po::command_line_parser(arguments).options(description).positional(positional).style(style).run(),
+    const auto style =
+        po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::store(po::command_line_parser(arguments)
+                  .options(description)
+                  .positional(positional)
+                  .style(style)
+                  .run(),
               variables);
     po::notify(variables);
 }

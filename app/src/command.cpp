@@ -5,11 +5,11 @@
 namespace joulesweep::app {
 
 const std::vector<Command>& all_commands() {
-    static const std::vector<Command> kCommands{
+    static const std::vector<Command> commands{
         {"db", "manage the database: start, stop, status, url, migrate", run_db_command},
         {"status", "show the database, its schema and the queue", run_status_command},
     };
-    return kCommands;
+    return commands;
 }
 
 }  // namespace joulesweep::app

@@ -14,7 +14,9 @@ coordinator::EmbeddedPostgres embedded_cluster(const GlobalOptions& options) {
     embedded.home_dir = options.data_dir;
     embedded.server_bin_dir = options.pg_bin;
     embedded.server_user = options.server_user;
-    embedded.on_progress = [](const std::string& line) { std::cerr << "joulesweep: " << line << '\n'; };
+    embedded.on_progress = [](const std::string& line) {
+        std::cerr << "joulesweep: " << line << '\n';
+    };
     return coordinator::EmbeddedPostgres(embedded);
 }
 

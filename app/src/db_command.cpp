@@ -35,15 +35,17 @@ Actions:
 
 void require_embedded(const GlobalOptions& globals, const std::string& action) {
     if (globals.database_url) {
-        throw common::ConfigError(fmt::format(
-            "db {}: --db names an external server; joulesweep starts and stops only its embedded cluster",
-            action));
+        throw common::ConfigError(
+            fmt::format("db {}: --db names an external server; joulesweep starts and stops only "
+                        "its embedded cluster",
+                        action));
     }
 }
 
 void print_server(const coordinator::ConnectionTarget& target) {
     coordinator::Database database(target);
-    coordinator::MigrationRunner migrations(database, coordinator::known_migrations(), software_name());
+    coordinator::MigrationRunner migrations(
+        database, coordinator::known_migrations(), software_name());
     std::cout << fmt::format("server:   {}\n", database.server_version());
     std::cout << fmt::format("schema:   {}\n", coordinator::describe(migrations.inspect()));
 }
@@ -66,7 +68,8 @@ int db_stop(const GlobalOptions& globals) {
     require_embedded(globals, "stop");
     auto cluster = embedded_cluster(globals);
     if (cluster.stop()) {
-        std::cout << fmt::format("stopped the embedded PostgreSQL in {}\n", cluster.status().home_dir.string());
+        std::cout << fmt::format("stopped the embedded PostgreSQL in {}\n",
+                                 cluster.status().home_dir.string());
     } else {
         std::cout << fmt::format("the embedded PostgreSQL in {} was not running\n",
                                  cluster.status().home_dir.string());
@@ -85,7 +88,8 @@ int db_status(const GlobalOptions& globals) {
     const auto status = cluster.status();
     std::cout << fmt::format("database: embedded, in {}\n", status.home_dir.string());
     if (!status.initialized) {
-        std::cout << "state:    not created yet (any command that needs it, or `joulesweep db start`, creates it)\n";
+        std::cout << "state:    not created yet (any command that needs it, or `joulesweep db "
+                     "start`, creates it)\n";
         return 0;
     }
     std::cout << fmt::format("log:      {}\n", status.log_file.string());
@@ -95,7 +99,8 @@ int db_status(const GlobalOptions& globals) {
                                  status.port.value_or(0));
         return 0;
     }
-    std::cout << fmt::format("state:    running (pid {}, port {})\n", status.pid.value_or(0), status.port.value_or(0));
+    std::cout << fmt::format(
+        "state:    running (pid {}, port {})\n", status.pid.value_or(0), status.port.value_or(0));
     print_server(cluster.socket_target());
     return 0;
 }
@@ -103,14 +108,16 @@ int db_status(const GlobalOptions& globals) {
 int db_url(const GlobalOptions& globals, bool tcp) {
     if (globals.database_url) {
         // The given string may hold a password: print only what identifies the server.
-        std::cout << coordinator::parse_connection_target(*globals.database_url, "--db").description << '\n';
+        std::cout << coordinator::parse_connection_target(*globals.database_url, "--db").description
+                  << '\n';
         return 0;
     }
     auto cluster = embedded_cluster(globals);
     if (!cluster.status().initialized) {
-        throw common::ConfigError(fmt::format("db url: the embedded database in {} has not been created yet: "
-                                              "run `joulesweep db start`",
-                                              cluster.status().home_dir.string()));
+        throw common::ConfigError(
+            fmt::format("db url: the embedded database in {} has not been created yet: "
+                        "run `joulesweep db start`",
+                        cluster.status().home_dir.string()));
     }
     std::cout << (tcp ? cluster.tcp_target() : cluster.socket_target()).conninfo << '\n';
     return 0;
@@ -119,7 +126,8 @@ int db_url(const GlobalOptions& globals, bool tcp) {
 int db_migrate(const GlobalOptions& globals) {
     const auto target = resolve_database(globals);
     coordinator::Database database(target);
-    coordinator::MigrationRunner migrations(database, coordinator::known_migrations(), software_name());
+    coordinator::MigrationRunner migrations(
+        database, coordinator::known_migrations(), software_name());
     const std::vector<int> applied = migrations.migrate();
     for (const int version : applied) {
         for (const auto& migration : coordinator::known_migrations()) {
@@ -129,7 +137,8 @@ int db_migrate(const GlobalOptions& globals) {
         }
     }
     const auto state = migrations.inspect();
-    std::cout << fmt::format("schema is current at version {} ({})\n", state.applied_version, target.description);
+    std::cout << fmt::format(
+        "schema is current at version {} ({})\n", state.applied_version, target.description);
     return 0;
 }
 
@@ -139,10 +148,11 @@ int run_db_command(const std::vector<std::string>& arguments, CommandContext& co
     std::string action;
     bool tcp = false;
     po::options_description options = help_section("Options for db");
-    options.add_options()
-        ("help,h", "show this help")
-        ("tcp", po::bool_switch(&tcp), "db url: print the TCP form (127.0.0.1, password from the "
-                                       "cluster's pgpass file) instead of the Unix socket form");
+    options.add_options()("help,h", "show this help")(
+        "tcp",
+        po::bool_switch(&tcp),
+        "db url: print the TCP form (127.0.0.1, password from the "
+        "cluster's pgpass file) instead of the Unix socket form");
     po::options_description hidden;
     hidden.add_options()("action", po::value<std::string>(&action));
     po::options_description all;
@@ -158,7 +168,8 @@ int run_db_command(const std::vector<std::string>& arguments, CommandContext& co
         return 0;
     }
     if (action.empty()) {
-        throw common::ConfigError("db: missing ACTION (start, stop, status, url or migrate; see joulesweep db --help)");
+        throw common::ConfigError(
+            "db: missing ACTION (start, stop, status, url or migrate; see joulesweep db --help)");
     }
     if (tcp && action != "url") {
         throw common::ConfigError(fmt::format("db {}: --tcp applies only to `db url`", action));
@@ -178,8 +189,8 @@ int run_db_command(const std::vector<std::string>& arguments, CommandContext& co
     if (action == "migrate") {
         return db_migrate(context.globals);
     }
-    throw common::ConfigError(
-        fmt::format("db: unknown action '{}' (expected start, stop, status, url or migrate)", action));
+    throw common::ConfigError(fmt::format(
+        "db: unknown action '{}' (expected start, stop, status, url or migrate)", action));
 }
 
 }  // namespace joulesweep::app

@@ -23,35 +23,40 @@ constexpr int kExitRuntimeError = 1;
 constexpr int kExitUsageError = 2;
 constexpr int kExitInternalError = 3;
 
-void print_usage(std::ostream& out, const po::options_description& general, const po::options_description& global) {
+void print_usage(std::ostream& out,
+                 const po::options_description& general,
+                 const po::options_description& global) {
     out << "joulesweep: regenerate, on HPC clusters, the dataset of how neural-network training\n"
-                 "behaves and what it costs in energy.\n\n"
-                 "Usage: joulesweep [options] COMMAND [command options]\n\n"
-                 "Commands:\n";
+           "behaves and what it costs in energy.\n\n"
+           "Usage: joulesweep [options] COMMAND [command options]\n\n"
+           "Commands:\n";
     for (const auto& command : joulesweep::app::all_commands()) {
         out << fmt::format("  {:<10}{}\n", command.name, command.summary);
     }
     out << "\nRun `joulesweep COMMAND --help` for what a command does and its options.\n\n"
-              << general << '\n'
-              << global << '\n'
-              << "Environment:\n"
-                 "  JOULESWEEP_DB      default for --db\n"
-                 "  JOULESWEEP_HOME    default for --data-dir\n"
-                 "  JOULESWEEP_PG_BIN  default for --pg-bin\n\n"
-                 "Exit codes: 0 success, 1 runtime error, 2 usage or configuration error, 3 internal error.\n";
+        << general << '\n'
+        << global << '\n'
+        << "Environment:\n"
+           "  JOULESWEEP_DB      default for --db\n"
+           "  JOULESWEEP_HOME    default for --data-dir\n"
+           "  JOULESWEEP_PG_BIN  default for --pg-bin\n\n"
+           "Exit codes: 0 success, 1 runtime error, 2 usage or configuration error, 3 internal "
+           "error.\n";
 }
 
 int run(const std::vector<std::string>& arguments) {
     joulesweep::app::GlobalOptions globals;
     const po::options_description global = joulesweep::app::global_options_description(globals);
     po::options_description general = joulesweep::app::help_section("General options");
-    general.add_options()("help,h", "show this help")("version", "print the version, git revision and libraries");
+    general.add_options()("help,h", "show this help")(
+        "version", "print the version, git revision and libraries");
     po::options_description leading;
     leading.add(general).add(global);
 
     const auto split = joulesweep::app::split_command_line(arguments, global);
     po::variables_map variables;
-    joulesweep::app::parse_arguments(split.global_arguments, leading, po::positional_options_description(), variables);
+    joulesweep::app::parse_arguments(
+        split.global_arguments, leading, po::positional_options_description(), variables);
     if (variables.count("version") != 0U) {
         std::cout << joulesweep::app::version_report();
         return 0;
@@ -72,8 +77,8 @@ int run(const std::vector<std::string>& arguments) {
         try {
             return command.run(split.command_arguments, context);
         } catch (const po::error& error) {
-            throw joulesweep::common::ConfigError(
-                fmt::format("{}: {} (see joulesweep {} --help)", command.name, error.what(), command.name));
+            throw joulesweep::common::ConfigError(fmt::format(
+                "{}: {} (see joulesweep {} --help)", command.name, error.what(), command.name));
         }
     }
     throw joulesweep::common::ConfigError(

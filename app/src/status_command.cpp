@@ -41,7 +41,8 @@ int run_status_command(const std::vector<std::string>& arguments, CommandContext
 
     const auto target = resolve_database(context.globals);
     coordinator::Database database(target);
-    coordinator::MigrationRunner migrations(database, coordinator::known_migrations(), software_name());
+    coordinator::MigrationRunner migrations(
+        database, coordinator::known_migrations(), software_name());
     const auto status = coordinator::read_database_status(database, migrations);
 
     std::cout << fmt::format("joulesweep:   {}\n", software_name());

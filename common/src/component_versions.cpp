@@ -14,7 +14,8 @@ std::vector<ComponentVersion> common_component_versions() {
     return {
         {"MPI", mpi_library_version()},
         {"HDF5", hdf5_library_version()},
-        {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
+        {"fmt",
+         fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
         {"nlohmann_json",
          fmt::format("{}.{}.{}",
                      NLOHMANN_JSON_VERSION_MAJOR,

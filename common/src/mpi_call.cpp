@@ -15,13 +15,19 @@ void mpi_check(int rc, std::string_view what) {
     if (rc == MPI_SUCCESS) {
         return;
     }
+    // MPI_Error_string itself aborts the process before MPI_Init or after MPI_Finalize.
+    int initialized = 0;
+    int finalized = 0;
+    MPI_Initialized(&initialized);
+    MPI_Finalized(&finalized);
     std::array<char, MPI_MAX_ERROR_STRING> text{};
     int length = 0;
-    if (MPI_Error_string(rc, text.data(), &length) != MPI_SUCCESS) {
+    if (initialized == 0 || finalized != 0 ||
+        MPI_Error_string(rc, text.data(), &length) != MPI_SUCCESS) {
         throw MpiError(fmt::format("{}: MPI error code {}", what, rc));
     }
-    throw MpiError(
-        fmt::format("{}: {}", what, std::string_view(text.data(), static_cast<std::size_t>(length))));
+    throw MpiError(fmt::format(
+        "{}: {}", what, std::string_view(text.data(), static_cast<std::size_t>(length))));
 }
 
 std::string mpi_library_version() {

@@ -41,7 +41,8 @@ std::map<int, AppliedMigration> read_applied(pqxx::work& transaction) {
     if (!version_table_exists(transaction)) {
         return applied;
     }
-    for (const auto& row : transaction.exec("SELECT version, name, checksum FROM schema_migrations")) {
+    for (const auto& row :
+         transaction.exec("SELECT version, name, checksum FROM schema_migrations")) {
         applied.emplace(row[0].as<int>(),
                         AppliedMigration{row[1].as<std::string>(), row[2].as<std::string>()});
     }
@@ -87,16 +88,20 @@ void check_history(pqxx::work& transaction,
     if (state.is_newer_than_binary()) {
         throw common::DatabaseError(newer_schema_message(state, software));
     }
-    for (const auto& [version, record] : applied) {
-        const auto known = std::find_if(migrations.begin(), migrations.end(), [&](const Migration& m) {
-            return m.version == version;
-        });
+    for (const auto& [applied_version, record] : applied) {
+        const int version =
+            applied_version;  // lambdas cannot capture structured bindings in clang 14
+        const auto known =
+            std::find_if(migrations.begin(), migrations.end(), [version](const Migration& m) {
+                return m.version == version;
+            });
         if (known == migrations.end()) {
-            throw common::DatabaseError(fmt::format(
-                "the database records migration {:04d}_{}, which this {} does not know; nothing was changed",
-                version,
-                record.name,
-                software));
+            throw common::DatabaseError(
+                fmt::format("the database records migration {:04d}_{}, which this {} does not "
+                            "know; nothing was changed",
+                            version,
+                            record.name,
+                            software));
         }
         if (checksum_of(transaction, known->sql) != record.checksum) {
             throw common::DatabaseError(fmt::format(
@@ -112,9 +117,10 @@ void check_history(pqxx::work& transaction,
 
 std::string describe(const SchemaState& state) {
     if (state.is_newer_than_binary()) {
-        return fmt::format("version {}, newer than this joulesweep knows (up to {}): upgrade joulesweep",
-                           state.applied_version,
-                           state.known_version);
+        return fmt::format(
+            "version {}, newer than this joulesweep knows (up to {}): upgrade joulesweep",
+            state.applied_version,
+            state.known_version);
     }
     if (state.is_current()) {
         return fmt::format("version {} (current)", state.applied_version);
@@ -147,7 +153,8 @@ SchemaState MigrationRunner::inspect() {
 std::vector<int> MigrationRunner::migrate() {
     std::vector<int> applied_now;
     for (const Migration& migration : migrations_) {
-        const std::string step = fmt::format("apply migration {:04d}_{}", migration.version, migration.name);
+        const std::string step =
+            fmt::format("apply migration {:04d}_{}", migration.version, migration.name);
         const bool applied = database_.with_transaction(step, [&](pqxx::work& transaction) {
             transaction.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
             transaction.exec0(kCreateVersionTable);
@@ -156,7 +163,8 @@ std::vector<int> MigrationRunner::migrate() {
             if (recorded.contains(migration.version)) {
                 return false;  // another process applied it first, or it was already there
             }
-            transaction.exec_params("SELECT set_config('joulesweep.software', $1, true)", software_);
+            transaction.exec_params("SELECT set_config('joulesweep.software', $1, true)",
+                                    software_);
             transaction.exec(migration.sql);
             transaction.exec_params(
                 "INSERT INTO schema_migrations (version, name, checksum, applied_by) "
@@ -180,11 +188,12 @@ void MigrationRunner::require_current() {
         throw common::DatabaseError(newer_schema_message(state, software_));
     }
     if (!state.is_current()) {
-        throw common::DatabaseError(fmt::format(
-            "the database schema is at version {} but this {} needs version {}: run `joulesweep db migrate`",
-            state.applied_version,
-            software_,
-            state.known_version));
+        throw common::DatabaseError(
+            fmt::format("the database schema is at version {} but this {} needs version {}: run "
+                        "`joulesweep db migrate`",
+                        state.applied_version,
+                        software_,
+                        state.known_version));
     }
 }
 

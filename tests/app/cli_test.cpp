@@ -13,8 +13,10 @@ TEST_CASE("split_command_line: global options and their values come before the c
           "[app][cli]") {
     GlobalOptions options;
     const auto global = global_options_description(options);
-    const auto split = split_command_line({"--db", "host=x", "--data-dir=/tmp/j", "db", "start", "--tcp"}, global);
-    CHECK(split.global_arguments == std::vector<std::string>{"--db", "host=x", "--data-dir=/tmp/j"});
+    const auto split =
+        split_command_line({"--db", "host=x", "--data-dir=/tmp/j", "db", "start", "--tcp"}, global);
+    CHECK(split.global_arguments ==
+          std::vector<std::string>{"--db", "host=x", "--data-dir=/tmp/j"});
     REQUIRE(split.command);
     CHECK(*split.command == "db");
     CHECK(split.command_arguments == std::vector<std::string>{"start", "--tcp"});
@@ -28,22 +30,28 @@ TEST_CASE("split_command_line: no command leaves it empty", "[app][cli]") {
     CHECK(split.global_arguments == std::vector<std::string>{"--help"});
 }
 
-TEST_CASE("parse_arguments: fills the global options from either side of the command", "[app][cli]") {
+TEST_CASE("parse_arguments: fills the global options from either side of the command",
+          "[app][cli]") {
     GlobalOptions options;
     const auto global = global_options_description(options);
     po::variables_map variables;
-    parse_arguments({"--db", "host=x", "--data-dir", "/tmp/j"}, global, po::positional_options_description(), variables);
+    parse_arguments({"--db", "host=x", "--data-dir", "/tmp/j"},
+                    global,
+                    po::positional_options_description(),
+                    variables);
     REQUIRE(options.database_url);
     CHECK(*options.database_url == "host=x");
     CHECK(options.data_dir == "/tmp/j");
 }
 
-TEST_CASE("parse_arguments: unknown options, missing values and stray words are errors", "[app][cli]") {
+TEST_CASE("parse_arguments: unknown options, missing values and stray words are errors",
+          "[app][cli]") {
     GlobalOptions options;
     const auto global = global_options_description(options);
     const po::positional_options_description none;
     po::variables_map variables;
-    CHECK_THROWS_WITH(parse_arguments({"--bogus"}, global, none, variables), Catch::Contains("--bogus"));
+    CHECK_THROWS_WITH(parse_arguments({"--bogus"}, global, none, variables),
+                      Catch::Contains("--bogus"));
     po::variables_map missing;
     CHECK_THROWS_WITH(parse_arguments({"--db"}, global, none, missing), Catch::Contains("--db"));
     po::variables_map stray;

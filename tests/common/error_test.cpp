@@ -45,7 +45,9 @@ TEST_CASE("JOULESWEEP_CHECK: a failed check throws InternalError naming file and
         CHECK(message.find("batch size must be positive") != std::string::npos);
         CHECK(message.find("batch_size > 0") != std::string::npos);
     }
-    CHECK_NOTHROW([] { JOULESWEEP_CHECK(1 + 1 == 2, "arithmetic"); }());
+    CHECK_NOTHROW([] {
+        JOULESWEEP_CHECK(1 + 1 == 2, "arithmetic");
+    }());
 }
 
 }  // namespace joulesweep::common

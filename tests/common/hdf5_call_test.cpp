@@ -15,9 +15,11 @@ TEST_CASE("hdf5_check: passes valid ids through", "[common][hdf5]") {
     CHECK(hdf5_check(H5Sclose(space), "close the dataspace") >= 0);
 }
 
-TEST_CASE("hdf5_check: a failed call throws StorageError with HDF5's own reason", "[common][hdf5]") {
+TEST_CASE("hdf5_check: a failed call throws StorageError with HDF5's own reason",
+          "[common][hdf5]") {
     try {
-        hdf5_check(H5Fopen("/nonexistent/shard.h5", H5F_ACC_RDONLY, H5P_DEFAULT), "open shard /nonexistent/shard.h5");
+        hdf5_check(H5Fopen("/nonexistent/shard.h5", H5F_ACC_RDONLY, H5P_DEFAULT),
+                   "open shard /nonexistent/shard.h5");
         FAIL("opening a missing file did not throw");
     } catch (const StorageError& error) {
         const std::string message = error.what();

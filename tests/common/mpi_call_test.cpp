@@ -9,7 +9,8 @@
 
 namespace joulesweep::common {
 
-TEST_CASE("mpi_check: success passes, an error code throws MpiError with MPI's text", "[common][mpi]") {
+TEST_CASE("mpi_check: success passes, an error code throws MpiError with MPI's text",
+          "[common][mpi]") {
     CHECK_NOTHROW(mpi_check(MPI_SUCCESS, "send assignment"));
     try {
         mpi_check(MPI_ERR_TAG, "send assignment");
@@ -17,14 +18,8 @@ TEST_CASE("mpi_check: success passes, an error code throws MpiError with MPI's t
     } catch (const MpiError& error) {
         const std::string message = error.what();
         CHECK(message.rfind("send assignment: ", 0) == 0);
-        CHECK(message.find("tag") != std::string::npos);
+        CHECK(message.find("MPI_ERR_TAG") != std::string::npos);
     }
-}
-
-TEST_CASE("mpi_library_version: names the MPI implementation without MPI_Init", "[common][mpi]") {
-    const std::string version = mpi_library_version();
-    CHECK(version.find("MPI") != std::string::npos);
-    CHECK(version.find('\n') == std::string::npos);
 }
 
 }  // namespace joulesweep::common

@@ -29,9 +29,10 @@ TEST_CASE("read_database_status: after migrating, the installation has an id and
     CHECK(status.schema.is_current());
     REQUIRE(status.installation_id);
     CHECK(status.installation_id->size() == 36);  // a UUID
-    const std::string created_by = database.with_transaction("read creator", [](pqxx::work& transaction) {
-        return transaction.exec1("SELECT created_by FROM installation")[0].as<std::string>();
-    });
+    const std::string created_by =
+        database.with_transaction("read creator", [](pqxx::work& transaction) {
+            return transaction.exec1("SELECT created_by FROM installation")[0].as<std::string>();
+        });
     CHECK(created_by == "joulesweep test");
 }
 

@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/error.hpp"
+
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -23,7 +24,9 @@ int count_rows(Database& database, const std::string& table) {
 
 std::vector<Migration> two_migrations() {
     return {{1, "create_alpha", "CREATE TABLE alpha (id integer PRIMARY KEY);"},
-            {2, "create_beta", "CREATE TABLE beta (id integer PRIMARY KEY); INSERT INTO beta VALUES (1);"}};
+            {2,
+             "create_beta",
+             "CREATE TABLE beta (id integer PRIMARY KEY); INSERT INTO beta VALUES (1);"}};
 }
 
 }  // namespace
@@ -78,31 +81,38 @@ TEST_CASE("MigrationRunner: refuses a database newer than the binary and changes
 
     MigrationRunner older(database, {two_migrations()[0]}, kSoftware);
     CHECK(older.inspect().is_newer_than_binary());
-    CHECK_THROWS_WITH(older.migrate(),
-                      Catch::Contains("schema is at version 2, newer than this joulesweep test knows (up to version 1)"));
+    CHECK_THROWS_WITH(
+        older.migrate(),
+        Catch::Contains(
+            "schema is at version 2, newer than this joulesweep test knows (up to version 1)"));
     CHECK_THROWS_AS(older.require_current(), common::DatabaseError);
     CHECK(count_rows(database, "schema_migrations") == 2);
     CHECK(count_rows(database, "beta") == 1);
 }
 
-TEST_CASE("MigrationRunner: a failing migration rolls back whole and is not recorded", "[coordinator][db]") {
+TEST_CASE("MigrationRunner: a failing migration rolls back whole and is not recorded",
+          "[coordinator][db]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
     std::vector<Migration> migrations = two_migrations();
-    migrations.push_back({3, "break_things", "CREATE TABLE gamma (id integer); SELECT no_such_function();"});
+    migrations.push_back(
+        {3, "break_things", "CREATE TABLE gamma (id integer); SELECT no_such_function();"});
     MigrationRunner runner(database, migrations, kSoftware);
-    CHECK_THROWS_WITH(runner.migrate(), Catch::Contains("apply migration 0003_break_things") &&
-                                            Catch::Contains("SQLSTATE 42883"));
+    CHECK_THROWS_WITH(
+        runner.migrate(),
+        Catch::Contains("apply migration 0003_break_things") && Catch::Contains("SQLSTATE 42883"));
     const SchemaState state = runner.inspect();
     CHECK(state.applied_version == 2);
     CHECK(state.pending == std::vector<int>{3});
-    const bool gamma_exists = database.with_transaction("look for gamma", [](pqxx::work& transaction) {
-        return transaction.exec1("SELECT to_regclass('gamma') IS NOT NULL")[0].as<bool>();
-    });
+    const bool gamma_exists =
+        database.with_transaction("look for gamma", [](pqxx::work& transaction) {
+            return transaction.exec1("SELECT to_regclass('gamma') IS NOT NULL")[0].as<bool>();
+        });
     CHECK_FALSE(gamma_exists);
 }
 
-TEST_CASE("MigrationRunner: refuses an applied migration whose text was edited", "[coordinator][db]") {
+TEST_CASE("MigrationRunner: refuses an applied migration whose text was edited",
+          "[coordinator][db]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
     MigrationRunner original(database, two_migrations(), kSoftware);
@@ -111,7 +121,8 @@ TEST_CASE("MigrationRunner: refuses an applied migration whose text was edited",
     edited[0].sql = "CREATE TABLE alpha (id bigint PRIMARY KEY);";
     edited.push_back({3, "create_gamma", "CREATE TABLE gamma (id integer);"});
     MigrationRunner runner(database, edited, kSoftware);
-    CHECK_THROWS_WITH(runner.migrate(), Catch::Contains("0001_create_alpha was edited after it was applied"));
+    CHECK_THROWS_WITH(runner.migrate(),
+                      Catch::Contains("0001_create_alpha was edited after it was applied"));
     CHECK(runner.inspect().applied_version == 2);
 }
 
@@ -147,7 +158,8 @@ TEST_CASE("describe: one line per schema state", "[coordinator][db]") {
     SchemaState behind{0, 2, {1, 2}};
     CHECK(describe(behind) == "version 0 of 2: 2 migrations pending, run `joulesweep db migrate`");
     SchemaState ahead{5, 2, {}};
-    CHECK(describe(ahead) == "version 5, newer than this joulesweep knows (up to 2): upgrade joulesweep");
+    CHECK(describe(ahead) ==
+          "version 5, newer than this joulesweep knows (up to 2): upgrade joulesweep");
 }
 
 TEST_CASE("known_migrations: numbered from 1 without gaps, each with SQL", "[coordinator][db]") {

@@ -11,12 +11,16 @@
 namespace joulesweep::testing {
 namespace {
 
-std::atomic<int> next_database_number{0};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): unique names within one test process
+// Numbers the databases one test process creates, so their names never collide.
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): a counter, by design
+std::atomic<int> next_database_number{0};
 
 std::string server_conninfo() {
     // NOLINTNEXTLINE(concurrency-mt-unsafe): checked in main before tests run
     const char* url = std::getenv("JOULESWEEP_TEST_DATABASE_URL");
-    return coordinator::parse_connection_target(url == nullptr ? "" : url, "JOULESWEEP_TEST_DATABASE_URL").conninfo;
+    return coordinator::parse_connection_target(url == nullptr ? "" : url,
+                                                "JOULESWEEP_TEST_DATABASE_URL")
+        .conninfo;
 }
 
 }  // namespace
@@ -28,7 +32,8 @@ TestDatabase::TestDatabase()
     pqxx::nontransaction transaction(connection);
     transaction.exec0(fmt::format("DROP DATABASE IF EXISTS {}", name_));
     transaction.exec0(fmt::format("CREATE DATABASE {} TEMPLATE template0", name_));
-    target_ = coordinator::parse_connection_target(fmt::format("{} dbname={}", server_conninfo_, name_), "test database");
+    target_ = coordinator::parse_connection_target(
+        fmt::format("{} dbname={}", server_conninfo_, name_), "test database");
 }
 
 TestDatabase::~TestDatabase() {

@@ -6,7 +6,8 @@
 
 namespace joulesweep::worker {
 
-TEST_CASE("worker_component_versions: reports Eigen 3, oneDNN 2 and FreeIPMI", "[worker][version]") {
+TEST_CASE("worker_component_versions: reports Eigen 3, oneDNN 2 and FreeIPMI",
+          "[worker][version]") {
     const auto components = worker_component_versions();
     REQUIRE(components.size() == 3);
     CHECK(components[0].name == "Eigen");

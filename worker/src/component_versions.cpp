@@ -16,8 +16,10 @@ std::vector<common::ComponentVersion> worker_component_versions() {
     const dnnl::version_t* onednn = dnnl::version();
     const std::string_view onednn_hash(onednn->hash);  // "N/A" in Debian's build
     const std::string onednn_version =
-        onednn_hash == "N/A" ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch)
-                             : fmt::format("{}.{}.{} ({})", onednn->major, onednn->minor, onednn->patch, onednn_hash);
+        onednn_hash == "N/A"
+            ? fmt::format("{}.{}.{}", onednn->major, onednn->minor, onednn->patch)
+            : fmt::format(
+                  "{}.{}.{} ({})", onednn->major, onednn->minor, onednn->patch, onednn_hash);
     return {
         {"Eigen",
          fmt::format("{}.{}.{}", EIGEN_WORLD_VERSION, EIGEN_MAJOR_VERSION, EIGEN_MINOR_VERSION)},

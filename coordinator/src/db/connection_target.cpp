@@ -1,6 +1,9 @@
 #include "joulesweep/coordinator/db/connection_target.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,12 +26,10 @@ struct PqFreeDeleter {
     void operator()(char* text) const { PQfreemem(text); }
 };
 
-
-// The keywords a reader needs to know which server and database this is.
-bool is_described(std::string_view keyword) {
-    return keyword == "host" || keyword == "hostaddr" || keyword == "port" || keyword == "dbname" ||
-           keyword == "user";
-}
+// The keywords a reader needs to know which server and database this is, in the
+// order they are printed.
+constexpr std::array<std::string_view, 5> kDescribedKeywords{
+    "host", "hostaddr", "port", "dbname", "user"};
 
 }  // namespace
 
@@ -56,13 +57,14 @@ ConnectionTarget parse_connection_target(std::string_view text,
         PQconninfoParse(owned.c_str(), &raw_error));
     const std::unique_ptr<char, PqFreeDeleter> error(raw_error);
     if (!options) {
-        const std::string reason = error ? common::single_line(error.get()) : std::string("out of memory");
+        const std::string reason =
+            error ? common::single_line(error.get()) : std::string("out of memory");
         throw common::ConfigError(
             fmt::format("{}: malformed PostgreSQL connection string: {}", source, reason));
     }
 
     ConnectionTarget target;
-    std::vector<std::string> described;
+    std::map<std::string_view, std::string> described_values;
     bool has_timeout = false;
     for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
         if (option->val == nullptr) {
@@ -74,8 +76,9 @@ ConnectionTarget parse_connection_target(std::string_view text,
         }
         target.conninfo += fmt::format("{}={}", keyword, quote_conninfo_value(option->val));
         has_timeout = has_timeout || keyword == "connect_timeout";
-        if (is_described(keyword)) {
-            described.push_back(fmt::format("{}={}", keyword, option->val));
+        if (std::find(kDescribedKeywords.begin(), kDescribedKeywords.end(), keyword) !=
+            kDescribedKeywords.end()) {
+            described_values[keyword] = option->val;
         }
     }
     if (!has_timeout) {
@@ -84,8 +87,14 @@ ConnectionTarget parse_connection_target(std::string_view text,
         }
         target.conninfo += fmt::format("connect_timeout={}", connect_timeout.count());
     }
-    target.description =
-        described.empty() ? std::string("libpq defaults") : fmt::format("{}", fmt::join(described, " "));
+    std::vector<std::string> described;
+    for (const std::string_view keyword : kDescribedKeywords) {
+        if (const auto found = described_values.find(keyword); found != described_values.end()) {
+            described.push_back(fmt::format("{}={}", keyword, found->second));
+        }
+    }
+    target.description = described.empty() ? std::string("libpq defaults")
+                                           : fmt::format("{}", fmt::join(described, " "));
     return target;
 }
 

@@ -34,16 +34,19 @@ std::string Database::server_version() {
     });
 }
 
-void Database::rethrow_as_database_error(std::string_view what, const pqxx::failure& failure) const {
+void Database::rethrow_as_database_error(std::string_view what,
+                                         const pqxx::failure& failure) const {
     const std::string reason = common::single_line(failure.what());
     if (dynamic_cast<const pqxx::in_doubt_error*>(&failure) != nullptr) {
-        throw common::DatabaseError(
-            fmt::format("{}: the commit's outcome is unknown ({}): {}", what, target_.description, reason));
+        throw common::DatabaseError(fmt::format(
+            "{}: the commit's outcome is unknown ({}): {}", what, target_.description, reason));
     }
     if (dynamic_cast<const pqxx::broken_connection*>(&failure) != nullptr) {
-        throw common::DatabaseError(
-            fmt::format("{}: lost the connection to PostgreSQL ({}): {}", what, target_.description, reason),
-            true);
+        throw common::DatabaseError(fmt::format("{}: lost the connection to PostgreSQL ({}): {}",
+                                                what,
+                                                target_.description,
+                                                reason),
+                                    true);
     }
     if (const auto* sql_failure = dynamic_cast<const pqxx::sql_error*>(&failure)) {
         const bool retryable = dynamic_cast<const pqxx::transaction_rollback*>(&failure) != nullptr;

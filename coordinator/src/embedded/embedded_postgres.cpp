@@ -31,7 +31,7 @@ namespace {
 constexpr const char* kPostgresInstallRoot = "/usr/lib/postgresql";
 constexpr int kFirstPortCandidate = 54400;  // above the usual 5432..5439 of system clusters
 constexpr int kPortCandidateSpan = 4000;
-constexpr int kStartAttempts = 3;         // a chosen port can be taken before the server binds it
+constexpr int kStartAttempts = 3;  // a chosen port can be taken before the server binds it
 constexpr std::size_t kLogLinesInErrors = 15;
 constexpr int kPgCtlStatusNotRunning = 3;  // pg_ctl status: "no server running"
 
@@ -137,7 +137,8 @@ std::optional<fs::path> newest_installed_bin_dir() {
 }  // namespace
 
 EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options)
-    : options_(std::move(options)), home_dir_(fs::weakly_canonical(fs::absolute(options_.home_dir))) {}
+    : options_(std::move(options)),
+      home_dir_(fs::weakly_canonical(fs::absolute(options_.home_dir))) {}
 
 void EmbeddedPostgres::report(const std::string& line) const {
     if (options_.on_progress) {
@@ -163,31 +164,33 @@ std::optional<SystemUser> EmbeddedPostgres::server_user() const {
 fs::path EmbeddedPostgres::bin_dir() const {
     if (!options_.server_bin_dir.empty()) {
         if (!fs::exists(options_.server_bin_dir / "pg_ctl")) {
-            throw common::ConfigError(fmt::format("--pg-bin: {} has no pg_ctl", options_.server_bin_dir.string()));
+            throw common::ConfigError(
+                fmt::format("--pg-bin: {} has no pg_ctl", options_.server_bin_dir.string()));
         }
         return options_.server_bin_dir;
     }
     const fs::path version_file = cluster_dir() / "PG_VERSION";
     if (fs::exists(version_file)) {
         const std::string major = common::single_line(read_text_file(version_file));
-        const fs::path matching = fs::path(kPostgresInstallRoot) / major / "bin";
+        fs::path matching = fs::path(kPostgresInstallRoot) / major / "bin";
         if (!fs::exists(matching / "pg_ctl")) {
-            throw common::ConfigError(fmt::format(
-                "the embedded cluster in {} was created by PostgreSQL {}, whose server is not installed at {}; "
-                "install postgresql-{} or pass --pg-bin",
-                cluster_dir().string(),
-                major,
-                matching.string(),
-                major));
+            throw common::ConfigError(
+                fmt::format("the embedded cluster in {} was created by PostgreSQL {}, whose server "
+                            "is not installed at {}; "
+                            "install postgresql-{} or pass --pg-bin",
+                            cluster_dir().string(),
+                            major,
+                            matching.string(),
+                            major));
         }
         return matching;
     }
     const auto newest = newest_installed_bin_dir();
     if (!newest) {
-        throw common::ConfigError(fmt::format(
-            "no PostgreSQL server found under {}: install the postgresql package "
-            "(scripts/install-deps.sh does) or pass --pg-bin",
-            kPostgresInstallRoot));
+        throw common::ConfigError(
+            fmt::format("no PostgreSQL server found under {}: install the postgresql package "
+                        "(scripts/install-deps.sh does) or pass --pg-bin",
+                        kPostgresInstallRoot));
     }
     return *newest;
 }
@@ -220,10 +223,11 @@ void EmbeddedPostgres::initialise_cluster() {
     fs::remove(password_file);
     if (initdb.exit_code != 0) {
         fs::remove_all(staging);
-        throw common::ProcessError(fmt::format("initdb of the embedded PostgreSQL in {} failed (exit {}): {}",
-                                               staging.string(),
-                                               initdb.exit_code,
-                                               common::single_line(initdb.output)));
+        throw common::ProcessError(
+            fmt::format("initdb of the embedded PostgreSQL in {} failed (exit {}): {}",
+                        staging.string(),
+                        initdb.exit_code,
+                        common::single_line(initdb.output)));
     }
     std::ofstream(staging / "postgresql.conf", std::ios::app)
         << "\n# joulesweep: port and socket settings, rewritten at every start\n"
@@ -242,32 +246,34 @@ void EmbeddedPostgres::start_server() {
     give_to(log_file, user);
 
     int port = stored_port();
-    const int preferred = kFirstPortCandidate +
-                          static_cast<int>(std::hash<std::string>{}(home_dir_.string()) %
-                                           static_cast<std::size_t>(kPortCandidateSpan));
+    const int preferred =
+        kFirstPortCandidate + static_cast<int>(std::hash<std::string>{}(home_dir_.string()) %
+                                               static_cast<std::size_t>(kPortCandidateSpan));
     std::string failure;
     for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
         if (port == 0 || !is_local_port_free(port)) {
             port = find_free_local_port(preferred, kPortCandidateSpan);
         }
-        write_text_file(cluster_dir() / "joulesweep.conf",
-                        fmt::format("# Written by joulesweep at every start; edits are overwritten.\n"
-                                    "port = {}\n"
-                                    "listen_addresses = '127.0.0.1'\n"
-                                    "unix_socket_directories = '{}'\n"
-                                    "unix_socket_permissions = 0700\n",
-                                    port,
-                                    socket_dir().string()),
-                        fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+        write_text_file(
+            cluster_dir() / "joulesweep.conf",
+            fmt::format("# Written by joulesweep at every start; edits are overwritten.\n"
+                        "port = {}\n"
+                        "listen_addresses = '127.0.0.1'\n"
+                        "unix_socket_directories = '{}'\n"
+                        "unix_socket_permissions = 0700\n",
+                        port,
+                        socket_dir().string()),
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
         give_to(cluster_dir() / "joulesweep.conf", user);
-        const ProcessResult started = run_process({(bin_dir() / "pg_ctl").string(),
-                                                   "start",
-                                                   "--pgdata=" + cluster_dir().string(),
-                                                   "--log=" + log_file.string(),
-                                                   "--wait",
-                                                   fmt::format("--timeout={}", options_.start_timeout.count()),
-                                                   "--silent"},
-                                                  ProcessOptions{user});
+        const ProcessResult started =
+            run_process({(bin_dir() / "pg_ctl").string(),
+                         "start",
+                         "--pgdata=" + cluster_dir().string(),
+                         "--log=" + log_file.string(),
+                         "--wait",
+                         fmt::format("--timeout={}", options_.start_timeout.count()),
+                         "--silent"},
+                        ProcessOptions{user});
         if (started.exit_code == 0) {
             write_text_file(home_dir_ / "postgres.port",
                             fmt::format("{}\n", port),
@@ -282,11 +288,11 @@ void EmbeddedPostgres::start_server() {
                               last_lines(log_file, kLogLinesInErrors));
         port = 0;  // most likely the port was taken meanwhile: choose again
     }
-    throw common::ProcessError(
-        fmt::format("the embedded PostgreSQL in {} did not start ({})", cluster_dir().string(), failure));
+    throw common::ProcessError(fmt::format(
+        "the embedded PostgreSQL in {} did not start ({})", cluster_dir().string(), failure));
 }
 
-void EmbeddedPostgres::ensure_database(const ConnectionTarget& target) const {
+void EmbeddedPostgres::ensure_database(const ConnectionTarget& target) {
     ConnectionTarget maintenance = target;
     maintenance.conninfo += " dbname=postgres";
     pqxx::connection connection(maintenance.conninfo);
@@ -304,33 +310,38 @@ ConnectionTarget EmbeddedPostgres::start() {
     fs::create_directories(home_dir_);
     const auto user = server_user();
     if (user) {
-        const ProcessResult reachable = run_process({"test", "-x", home_dir_.string()}, ProcessOptions{user});
+        const ProcessResult reachable =
+            run_process({"test", "-x", home_dir_.string()}, ProcessOptions{user});
         if (reachable.exit_code != 0) {
-            throw common::ConfigError(fmt::format(
-                "the embedded PostgreSQL runs as user '{}' (PostgreSQL refuses root), and '{}' cannot reach {}: "
-                "choose a --data-dir whose parent directories others may enter (e.g. /var/tmp/joulesweep), "
-                "or pass --db",
-                user->name,
-                user->name,
-                home_dir_.string()));
+            throw common::ConfigError(
+                fmt::format("the embedded PostgreSQL runs as user '{}' (PostgreSQL refuses root), "
+                            "and '{}' cannot reach {}: "
+                            "choose a --data-dir whose parent directories others may enter (e.g. "
+                            "/var/tmp/joulesweep), "
+                            "or pass --db",
+                            user->name,
+                            user->name,
+                            home_dir_.string()));
         }
     }
     const FileLock lock(home_dir_ / "embedded.lock");
     if (!fs::exists(cluster_dir() / "PG_VERSION")) {
-        report(fmt::format("creating the embedded PostgreSQL cluster in {}", cluster_dir().string()));
+        report(
+            fmt::format("creating the embedded PostgreSQL cluster in {}", cluster_dir().string()));
         initialise_cluster();
     }
     if (!status().running) {
         report(fmt::format("starting the embedded PostgreSQL in {}", cluster_dir().string()));
         start_server();
     }
-    const ConnectionTarget target = socket_target();
+    ConnectionTarget target = socket_target();
     try {
         ensure_database(target);
     } catch (const pqxx::failure& failure) {
-        throw common::DatabaseError(fmt::format("the embedded PostgreSQL in {} started but cannot be used: {}",
-                                                home_dir_.string(),
-                                                common::single_line(failure.what())));
+        throw common::DatabaseError(
+            fmt::format("the embedded PostgreSQL in {} started but cannot be used: {}",
+                        home_dir_.string(),
+                        common::single_line(failure.what())));
     }
     return target;
 }
@@ -343,7 +354,12 @@ bool EmbeddedPostgres::stop() {
     if (!status().running) {
         return false;
     }
-    run_checked({(bin_dir() / "pg_ctl").string(), "stop", "--pgdata=" + cluster_dir().string(), "--mode=fast", "--wait", "--silent"},
+    run_checked({(bin_dir() / "pg_ctl").string(),
+                 "stop",
+                 "--pgdata=" + cluster_dir().string(),
+                 "--mode=fast",
+                 "--wait",
+                 "--silent"},
                 server_user(),
                 fmt::format("stopping the embedded PostgreSQL in {}", cluster_dir().string()));
     return true;
@@ -358,9 +374,9 @@ EmbeddedStatus EmbeddedPostgres::status() const {
         return status;
     }
     status.cluster_version = common::single_line(read_text_file(cluster_dir() / "PG_VERSION"));
-    const ProcessResult checked =
-        run_process({(bin_dir() / "pg_ctl").string(), "status", "--pgdata=" + cluster_dir().string()},
-                    ProcessOptions{server_user()});
+    const ProcessResult checked = run_process(
+        {(bin_dir() / "pg_ctl").string(), "status", "--pgdata=" + cluster_dir().string()},
+        ProcessOptions{server_user()});
     if (checked.exit_code != 0 && checked.exit_code != kPgCtlStatusNotRunning) {
         throw common::ProcessError(fmt::format("pg_ctl status on {} failed (exit {}): {}",
                                                cluster_dir().string(),
@@ -409,14 +425,17 @@ ConnectionTarget EmbeddedPostgres::tcp_target() const {
     const int port = stored_port();
     JOULESWEEP_CHECK(port != 0, "the embedded cluster has no port yet; start it first");
     ConnectionTarget target;
-    target.conninfo = fmt::format("host=127.0.0.1 port={} user={} dbname={} passfile={} connect_timeout={}",
-                                  port,
-                                  kEmbeddedRoleName,
-                                  kEmbeddedDatabaseName,
-                                  quote_conninfo_value((home_dir_ / "pgpass").string()),
-                                  kDefaultConnectTimeout.count());
-    target.description =
-        fmt::format("embedded, host=127.0.0.1 port={} dbname={} user={}", port, kEmbeddedDatabaseName, kEmbeddedRoleName);
+    target.conninfo =
+        fmt::format("host=127.0.0.1 port={} user={} dbname={} passfile={} connect_timeout={}",
+                    port,
+                    kEmbeddedRoleName,
+                    kEmbeddedDatabaseName,
+                    quote_conninfo_value((home_dir_ / "pgpass").string()),
+                    kDefaultConnectTimeout.count());
+    target.description = fmt::format("embedded, host=127.0.0.1 port={} dbname={} user={}",
+                                     port,
+                                     kEmbeddedDatabaseName,
+                                     kEmbeddedRoleName);
     return target;
 }
 

@@ -17,8 +17,8 @@ FileLock::FileLock(const std::filesystem::path& path) {
     constexpr mode_t kLockFileMode = 0644;
     fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kLockFileMode);
     if (fd_ < 0) {
-        throw common::StorageError(
-            fmt::format("cannot open lock file {}: {}", path.string(), std::system_category().message(errno)));
+        throw common::StorageError(fmt::format(
+            "cannot open lock file {}: {}", path.string(), std::system_category().message(errno)));
     }
     while (flock(fd_, LOCK_EX) != 0) {
         if (errno != EINTR) {

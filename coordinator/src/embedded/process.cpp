@@ -37,7 +37,8 @@ std::string describe_errno(int error_number) {
     if (options.run_as) {
         const auto gid = static_cast<gid_t>(options.run_as->gid);
         const auto uid = static_cast<uid_t>(options.run_as->uid);
-        if (setgroups(0, nullptr) != 0 || setresgid(gid, gid, gid) != 0 || setresuid(uid, uid, uid) != 0) {
+        if (setgroups(0, nullptr) != 0 || setresgid(gid, gid, gid) != 0 ||
+            setresuid(uid, uid, uid) != 0) {
             _exit(kExecFailedExitCode);
         }
     }
@@ -74,14 +75,16 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 
     std::array<int, 2> pipe_fds{};
     if (pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
-        throw common::ProcessError(fmt::format("cannot run {}: pipe: {}", argv[0], describe_errno(errno)));
+        throw common::ProcessError(
+            fmt::format("cannot run {}: pipe: {}", argv[0], describe_errno(errno)));
     }
     const pid_t child = fork();
     if (child < 0) {
         const int fork_errno = errno;
         close(pipe_fds[0]);
         close(pipe_fds[1]);
-        throw common::ProcessError(fmt::format("cannot run {}: fork: {}", argv[0], describe_errno(fork_errno)));
+        throw common::ProcessError(
+            fmt::format("cannot run {}: fork: {}", argv[0], describe_errno(fork_errno)));
     }
     if (child == 0) {
         exec_child(arguments, options, pipe_fds[1]);
@@ -113,9 +116,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         result.exit_code = 128 + WTERMSIG(status);
     }
     if (result.exit_code == kExecFailedExitCode && result.output.empty()) {
-        throw common::ProcessError(fmt::format("cannot run {}: not found, not executable, or "
-                                               "the user switch failed",
-                                               argv[0]));
+        throw common::ProcessError(
+            fmt::format("cannot run {}: not found, not executable, or "
+                        "the user switch failed",
+                        argv[0]));
     }
     return result;
 }

@@ -11,7 +11,8 @@ namespace joulesweep::coordinator {
 
 TEST_CASE("parse_connection_target: accepts keyword strings and adds a connect timeout",
           "[coordinator][db]") {
-    const auto target = parse_connection_target("host=db1 port=5433 dbname=sweeps user=alice", "--db");
+    const auto target =
+        parse_connection_target("host=db1 port=5433 dbname=sweeps user=alice", "--db");
     CHECK(target.conninfo.find("host='db1'") != std::string::npos);
     CHECK(target.conninfo.find("port='5433'") != std::string::npos);
     CHECK(target.conninfo.find("connect_timeout=5") != std::string::npos);
@@ -24,12 +25,14 @@ TEST_CASE("parse_connection_target: accepts postgresql:// URIs", "[coordinator][
 }
 
 TEST_CASE("parse_connection_target: keeps a timeout the user set", "[coordinator][db]") {
-    const auto target = parse_connection_target("host=db1 connect_timeout=30", "--db", std::chrono::seconds(5));
+    const auto target =
+        parse_connection_target("host=db1 connect_timeout=30", "--db", std::chrono::seconds(5));
     CHECK(target.conninfo.find("connect_timeout='30'") != std::string::npos);
     CHECK(target.conninfo.find("connect_timeout=5") == std::string::npos);
 }
 
-TEST_CASE("parse_connection_target: never puts the password in the description", "[coordinator][db]") {
+TEST_CASE("parse_connection_target: never puts the password in the description",
+          "[coordinator][db]") {
     const auto keyword = parse_connection_target("host=db1 user=alice password=hunter2", "--db");
     CHECK(keyword.description.find("hunter2") == std::string::npos);
     CHECK(keyword.conninfo.find("hunter2") != std::string::npos);
@@ -49,15 +52,17 @@ TEST_CASE("parse_connection_target: a malformed string is a ConfigError naming t
     };
     CHECK(message_for("host=db1 port").find("--db: malformed PostgreSQL connection string: ") == 0);
     CHECK(message_for("nosuchkeyword=1").find("nosuchkeyword") != std::string::npos);
-    CHECK(message_for("postgresql://db1:notaport/x").find("--db: malformed") == 0);
+    CHECK(message_for("postgresql://db1:5432/x?nosuchparameter=1").find("--db: malformed") == 0);
     CHECK(message_for("") == "--db: the connection string is empty");
 }
 
-TEST_CASE("quote_conninfo_value: escapes quotes, backslashes and spaces survive", "[coordinator][db]") {
+TEST_CASE("quote_conninfo_value: escapes quotes, backslashes and spaces survive",
+          "[coordinator][db]") {
     CHECK(quote_conninfo_value("plain") == "'plain'");
     CHECK(quote_conninfo_value("/tmp/my dir") == "'/tmp/my dir'");
     CHECK(quote_conninfo_value(R"(it's\x)") == R"('it\'s\\x')");
-    const auto target = parse_connection_target("host=" + quote_conninfo_value("/tmp/it's here"), "--db");
+    const auto target =
+        parse_connection_target("host=" + quote_conninfo_value("/tmp/it's here"), "--db");
     CHECK(target.description == "host=/tmp/it's here");
 }
 

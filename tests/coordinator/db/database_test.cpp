@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/error.hpp"
+
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -17,7 +18,8 @@ TEST_CASE("Database: connects and reads the server version", "[coordinator][db]"
     CHECK(database.server_version().rfind("PostgreSQL ", 0) == 0);
 }
 
-TEST_CASE("Database: an SQL error becomes a DatabaseError with step and SQLSTATE", "[coordinator][db]") {
+TEST_CASE("Database: an SQL error becomes a DatabaseError with step and SQLSTATE",
+          "[coordinator][db]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
     try {
@@ -36,7 +38,8 @@ TEST_CASE("Database: an SQL error becomes a DatabaseError with step and SQLSTATE
 TEST_CASE("Database: a failed transaction leaves nothing behind", "[coordinator][db]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
-    database.with_transaction("create", [](pqxx::work& transaction) { transaction.exec0("CREATE TABLE t (x int)"); });
+    database.with_transaction(
+        "create", [](pqxx::work& transaction) { transaction.exec0("CREATE TABLE t (x int)"); });
     CHECK_THROWS_AS(database.with_transaction("insert then fail",
                                               [](pqxx::work& transaction) {
                                                   transaction.exec0("INSERT INTO t VALUES (1)");
@@ -49,14 +52,17 @@ TEST_CASE("Database: a failed transaction leaves nothing behind", "[coordinator]
     CHECK(rows == 0);
 }
 
-TEST_CASE("Database: an unreachable server is a retryable error within seconds", "[coordinator][db]") {
+TEST_CASE("Database: an unreachable server is a retryable error within seconds",
+          "[coordinator][db]") {
     const auto started = std::chrono::steady_clock::now();
     try {
-        Database database(parse_connection_target("host=127.0.0.1 port=1 dbname=x user=y password=secret", "--db"));
+        Database database(parse_connection_target(
+            "host=127.0.0.1 port=1 dbname=x user=y password=secret", "--db"));
         FAIL("connecting to a closed port did not throw");
     } catch (const common::DatabaseError& error) {
         const std::string message = error.what();
-        CHECK(message.find("cannot connect to PostgreSQL (host=127.0.0.1 port=1 dbname=x user=y)") == 0);
+        CHECK(message.find(
+                  "cannot connect to PostgreSQL (host=127.0.0.1 port=1 dbname=x user=y)") == 0);
         CHECK(message.find("secret") == std::string::npos);
         CHECK(error.retryable());
     }

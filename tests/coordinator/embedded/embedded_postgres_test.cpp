@@ -13,6 +13,7 @@
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
 #include "joulesweep/coordinator/embedded/local_port.hpp"
+
 #include "temporary_directory.hpp"
 
 namespace joulesweep::coordinator {
@@ -63,12 +64,12 @@ TEST_CASE("EmbeddedPostgres: start is idempotent and concurrent starts make one 
     const auto home = directory.path() / "home";
     std::vector<std::string> errors(3);
     std::vector<std::thread> starters;
-    for (std::size_t index = 0; index < errors.size(); ++index) {
-        starters.emplace_back([&, index] {
+    for (std::string& error_text : errors) {
+        starters.emplace_back([&home, &error_text] {
             try {
                 EmbeddedPostgres(options_in(home)).start();
             } catch (const std::exception& error) {
-                errors[index] = error.what();
+                error_text = error.what();
             }
         });
     }
@@ -88,7 +89,8 @@ TEST_CASE("EmbeddedPostgres: start is idempotent and concurrent starts make one 
     CHECK(cluster.stop());
 }
 
-TEST_CASE("EmbeddedPostgres: moves to another port when its port was taken", "[coordinator][embedded][db]") {
+TEST_CASE("EmbeddedPostgres: moves to another port when its port was taken",
+          "[coordinator][embedded][db]") {
     const testing::TemporaryDirectory directory;
     const auto home = directory.path() / "home";
     EmbeddedPostgres cluster(options_in(home));
@@ -136,7 +138,8 @@ TEST_CASE("EmbeddedPostgres: the TCP form needs the password file and works with
     CHECK(cluster.stop());
 }
 
-TEST_CASE("EmbeddedPostgres: an unknown server user is a clear ConfigError", "[coordinator][embedded][db]") {
+TEST_CASE("EmbeddedPostgres: an unknown server user is a clear ConfigError",
+          "[coordinator][embedded][db]") {
     if (!is_running_as_root()) {
         WARN("not root: the server user applies only when running as root (as in CI)");
         return;
@@ -144,7 +147,8 @@ TEST_CASE("EmbeddedPostgres: an unknown server user is a clear ConfigError", "[c
     const testing::TemporaryDirectory directory;
     EmbeddedPostgresOptions options = options_in(directory.path() / "home");
     options.server_user = "no-such-user-joulesweep";
-    CHECK_THROWS_WITH(EmbeddedPostgres(options).start(), "there is no system user 'no-such-user-joulesweep'");
+    CHECK_THROWS_WITH(EmbeddedPostgres(options).start(),
+                      "there is no system user 'no-such-user-joulesweep'");
 }
 
 TEST_CASE("EmbeddedPostgres: a home the server user cannot reach is refused before initdb",
@@ -158,7 +162,8 @@ TEST_CASE("EmbeddedPostgres: a home the server user cannot reach is refused befo
     std::filesystem::create_directories(locked);
     std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
     EmbeddedPostgres cluster(options_in(locked / "home"));
-    CHECK_THROWS_WITH(cluster.start(), Catch::Contains("cannot reach") && Catch::Contains("--data-dir"));
+    CHECK_THROWS_WITH(cluster.start(),
+                      Catch::Contains("cannot reach") && Catch::Contains("--data-dir"));
     CHECK_FALSE(std::filesystem::exists(locked / "home" / "postgres"));
 }
 

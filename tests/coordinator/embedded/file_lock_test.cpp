@@ -1,11 +1,10 @@
 #include "joulesweep/coordinator/embedded/file_lock.hpp"
 
+#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <catch2/catch.hpp>
 
 #include "temporary_directory.hpp"
 

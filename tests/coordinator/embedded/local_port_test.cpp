@@ -41,7 +41,8 @@ private:
 
 }  // namespace
 
-TEST_CASE("is_local_port_free: a port another server listens on is taken", "[coordinator][embedded]") {
+TEST_CASE("is_local_port_free: a port another server listens on is taken",
+          "[coordinator][embedded]") {
     const Listener listener;
     CHECK_FALSE(is_local_port_free(listener.port()));
 }

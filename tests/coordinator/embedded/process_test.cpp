@@ -9,17 +9,20 @@
 namespace joulesweep::coordinator {
 
 TEST_CASE("run_process: returns exit code and interleaved output", "[coordinator][embedded]") {
-    const auto result = run_process({"sh", "-c", "echo out; echo err >&2; exit 3"}, ProcessOptions{});
+    const auto result =
+        run_process({"sh", "-c", "echo out; echo err >&2; exit 3"}, ProcessOptions{});
     CHECK(result.exit_code == 3);
     CHECK(result.output == "out\nerr\n");
 }
 
-TEST_CASE("run_process: a child killed by a signal reports 128 + signal", "[coordinator][embedded]") {
+TEST_CASE("run_process: a child killed by a signal reports 128 + signal",
+          "[coordinator][embedded]") {
     const auto result = run_process({"sh", "-c", "kill -9 $$"}, ProcessOptions{});
     CHECK(result.exit_code == 128 + 9);
 }
 
-TEST_CASE("run_process: a program that does not exist is a ProcessError", "[coordinator][embedded]") {
+TEST_CASE("run_process: a program that does not exist is a ProcessError",
+          "[coordinator][embedded]") {
     CHECK_THROWS_AS(run_process({"/nonexistent/initdb"}, ProcessOptions{}), common::ProcessError);
 }
 

@@ -49,6 +49,7 @@ void parse_arguments(const std::vector<std::string>& arguments,
 
 // Fills what the command line left unset from JOULESWEEP_DB, JOULESWEEP_HOME and
 // JOULESWEEP_PG_BIN.
-void apply_environment(const boost::program_options::variables_map& variables, GlobalOptions& options);
+void apply_environment(const boost::program_options::variables_map& variables,
+                       GlobalOptions& options);
 
 }  // namespace joulesweep::app

@@ -83,9 +83,9 @@ public:
 // A programmer-error check that stays on in release builds: a wrong number silently
 // recorded in a research database is worse than a stopped job. Never reachable from
 // user input; bad input is a ConfigError.
-#define JOULESWEEP_CHECK(condition, message)                                                   \
-    do {                                                                                       \
-        if (!(condition)) {                                                                    \
+#define JOULESWEEP_CHECK(condition, message)                                                      \
+    do {                                                                                          \
+        if (!(condition)) {                                                                       \
             ::joulesweep::common::throw_check_failure(#condition, (message), __FILE__, __LINE__); \
-        }                                                                                      \
+        }                                                                                         \
     } while (false)

@@ -20,8 +20,8 @@ struct Migration {
 const std::vector<Migration>& known_migrations();
 
 struct SchemaState {
-    int applied_version = 0;  // newest version recorded in the database; 0 = none
-    int known_version = 0;    // newest version this binary knows
+    int applied_version = 0;   // newest version recorded in the database; 0 = none
+    int known_version = 0;     // newest version this binary knows
     std::vector<int> pending;  // known versions not yet applied, in order
 
     bool is_current() const noexcept { return pending.empty() && applied_version == known_version; }

@@ -22,9 +22,10 @@ constexpr std::chrono::seconds kDefaultConnectTimeout{5};
 // Parses `text` (keyword/value string or URI) with libpq. Throws ConfigError naming
 // `source` (e.g. "--db") and libpq's complaint when it is malformed. Adds
 // connect_timeout=`connect_timeout` unless the text sets one.
-ConnectionTarget parse_connection_target(std::string_view text,
-                                         std::string_view source,
-                                         std::chrono::seconds connect_timeout = kDefaultConnectTimeout);
+ConnectionTarget parse_connection_target(
+    std::string_view text,
+    std::string_view source,
+    std::chrono::seconds connect_timeout = kDefaultConnectTimeout);
 
 // Quotes a value for a libpq keyword/value string: 'it''s' style is not libpq's, so
 // backslash-escape quotes and backslashes inside single quotes.

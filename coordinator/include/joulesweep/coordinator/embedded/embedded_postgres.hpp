@@ -36,11 +36,11 @@ struct EmbeddedPostgresOptions {
 };
 
 struct EmbeddedStatus {
-    bool initialized = false;       // postgres/PG_VERSION exists
-    bool running = false;           // pg_ctl status says a postmaster is alive
-    std::optional<long> pid;        // postmaster pid while running
-    std::optional<int> port;        // TCP port (also names the socket file)
-    std::string cluster_version;    // PG_VERSION, e.g. "15"
+    bool initialized = false;        // postgres/PG_VERSION exists
+    bool running = false;            // pg_ctl status says a postmaster is alive
+    std::optional<long> pid;         // postmaster pid while running
+    std::optional<int> port;         // TCP port (also names the socket file)
+    std::string cluster_version;     // PG_VERSION, e.g. "15"
     std::filesystem::path home_dir;  // absolute
     std::filesystem::path log_file;
 };
@@ -80,7 +80,7 @@ private:
     std::optional<SystemUser> server_user() const;
     void initialise_cluster();
     void start_server();
-    void ensure_database(const ConnectionTarget& target) const;
+    static void ensure_database(const ConnectionTarget& target);
 
     const EmbeddedPostgresOptions options_;
     const std::filesystem::path home_dir_;  // absolute

@@ -1,4 +1,5 @@
 #pragma once
+
 // Finding a TCP port on 127.0.0.1 that no other server (another PostgreSQL cluster,
 // another joulesweep home) is using.
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job end to end, from a fresh clone on a fresh Debian 12 machine (as root):
+# installs the packages, builds the release preset, starts joulesweep's embedded
+# PostgreSQL in ./.joulesweep, applies the schema and prints `joulesweep status`.
+# Usage: scripts/demo.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# shellcheck source=lib.sh
+source scripts/lib.sh
+install_and_build release
+
+joulesweep=build/release/app/joulesweep
+# As root, PostgreSQL runs as the postgres user, which must be able to enter the data
+# directory; a clone under /root (mode 0700) is out of its reach, so use /var/tmp then.
+if [[ -z "${JOULESWEEP_HOME:-}" && $(id -u) == 0 ]] && ! runuser -u postgres -- test -x "$PWD"; then
+    JOULESWEEP_HOME="/var/tmp/joulesweep-$(printf '%s' "$PWD" | md5sum | cut -c1-8)"
+    export JOULESWEEP_HOME
+    echo "demo: postgres cannot enter $PWD, so the embedded database lives in $JOULESWEEP_HOME"
+fi
+step "starting the embedded PostgreSQL"
+"$joulesweep" db start
+step "applying the schema"
+"$joulesweep" db migrate
+step "status"
+"$joulesweep" status
+
+step "done: the embedded database keeps running; stop it with $joulesweep db stop"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The command line explains itself, and every misuse is a one-line error with exit code 2.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+run_joulesweep --help
+expect_status 0 "joulesweep --help"
+for word in "Commands:" "db" "status" "--db URL" "--data-dir DIR" "JOULESWEEP_DB" "Exit codes"; do
+    expect_contains "$out" "$word"
+done
+
+run_joulesweep db --help
+expect_status 0 "joulesweep db --help"
+for word in start stop status url migrate "--tcp" "--db URL"; do
+    expect_contains "$out" "$word"
+done
+
+run_joulesweep status --help
+expect_status 0 "joulesweep status --help"
+expect_contains "$out" "Usage: joulesweep status"
+
+run_joulesweep --version
+expect_status 0 "joulesweep --version"
+expect_contains "$out" "joulesweep 0.1.0 (git "
+for library in MPI HDF5 Eigen oneDNN FreeIPMI libpqxx libpq Boost.Program_options; do
+    expect_contains "$out" "$library"
+done
+
+run_joulesweep frobnicate
+expect_status 2 "joulesweep frobnicate"
+expect_one_line "$err"
+expect_contains "$err" "unknown command 'frobnicate'"
+
+run_joulesweep --frobnicate status
+expect_status 2 "joulesweep --frobnicate status"
+expect_one_line "$err"
+expect_contains "$err" "--frobnicate"
+
+run_joulesweep status --frobnicate
+expect_status 2 "joulesweep status --frobnicate"
+expect_one_line "$err"
+expect_contains "$err" "status: unrecognised option '--frobnicate' (see joulesweep status --help)"
+
+run_joulesweep status --db
+expect_status 2 "joulesweep status --db"
+expect_one_line "$err"
+expect_contains "$err" "--db"
+
+run_joulesweep db explode
+expect_status 2 "joulesweep db explode"
+expect_one_line "$err"
+expect_contains "$err" "unknown action 'explode'"
+
+run_joulesweep db
+expect_status 2 "joulesweep db"
+expect_contains "$err" "missing ACTION"
+
+run_joulesweep db start --tcp
+expect_status 2 "joulesweep db start --tcp"
+expect_contains "$err" "--tcp applies only to \`db url\`"
+
+run_joulesweep
+expect_status 2 "joulesweep (no command)"
+expect_contains "$err" "Usage: joulesweep"
+echo "t0001: ok"
