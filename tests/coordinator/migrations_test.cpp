@@ -131,6 +131,7 @@ TEST_CASE("MigrationRunner: concurrent migrations apply each version once", "[co
     std::vector<std::vector<int>> applied(2);
     std::vector<std::string> errors(2);
     std::vector<std::thread> threads;
+    threads.reserve(2);
     for (std::size_t index = 0; index < 2; ++index) {
         threads.emplace_back([&, index] {
             try {

@@ -64,6 +64,7 @@ TEST_CASE("EmbeddedPostgres: start is idempotent and concurrent starts make one 
     const auto home = directory.path() / "home";
     std::vector<std::string> errors(3);
     std::vector<std::thread> starters;
+    starters.reserve(errors.size());
     for (std::string& error_text : errors) {
         starters.emplace_back([&home, &error_text] {
             try {
