@@ -6,6 +6,9 @@
 #include <vector>
 
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "joulesweep/common/error.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;
@@ -56,7 +59,11 @@ po::options_description global_options_description(GlobalOptions& options) {
         "server-user",
         po::value<std::string>(&options.server_user)->value_name("USER")->default_value("postgres"),
         "when joulesweep runs as root, the unprivileged user that runs the embedded PostgreSQL "
-        "(PostgreSQL refuses to run as root)");
+        "(PostgreSQL refuses to run as root)")(
+        "connect-timeout",
+        po::value<int>(&options.connect_timeout_s)->value_name("SECONDS")->default_value(5),
+        "give up connecting to the --db server after this many seconds (unless the URL sets "
+        "connect_timeout itself)");
     return description;
 }
 
@@ -96,6 +103,16 @@ void parse_arguments(const std::vector<std::string>& arguments,
     po::notify(variables);
 }
 
+void validate(const GlobalOptions& options) {
+    if (options.connect_timeout_s < 1) {
+        throw common::ConfigError(fmt::format("--connect-timeout must be at least 1 second, got {}",
+                                              options.connect_timeout_s));
+    }
+    if (options.data_dir.empty()) {
+        throw common::ConfigError("--data-dir must not be empty");
+    }
+}
+
 void apply_environment(const po::variables_map& variables, GlobalOptions& options) {
     if (!options.database_url) {
         options.database_url = environment("JOULESWEEP_DB");
@@ -106,6 +123,7 @@ void apply_environment(const po::variables_map& variables, GlobalOptions& option
     if (variables.count("pg-bin") == 0) {
         options.pg_bin = environment("JOULESWEEP_PG_BIN").value_or(options.pg_bin);
     }
+    validate(options);
 }
 
 }  // namespace joulesweep::app

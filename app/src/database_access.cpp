@@ -1,10 +1,12 @@
 #include "joulesweep/app/database_access.hpp"
 
+#include <chrono>
 #include <iostream>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "joulesweep/common/error.hpp"
 #include "joulesweep/common/version.hpp"
 
 namespace joulesweep::app {
@@ -20,9 +22,15 @@ coordinator::EmbeddedPostgres embedded_cluster(const GlobalOptions& options) {
     return coordinator::EmbeddedPostgres(embedded);
 }
 
+coordinator::ConnectionTarget external_database(const GlobalOptions& options) {
+    JOULESWEEP_CHECK(options.database_url.has_value(), "external_database needs --db");
+    return coordinator::parse_connection_target(
+        *options.database_url, "--db", std::chrono::seconds(options.connect_timeout_s));
+}
+
 coordinator::ConnectionTarget resolve_database(const GlobalOptions& options) {
     if (options.database_url) {
-        return coordinator::parse_connection_target(*options.database_url, "--db");
+        return external_database(options);
     }
     return embedded_cluster(options).start();
 }

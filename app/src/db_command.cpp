@@ -79,7 +79,7 @@ int db_stop(const GlobalOptions& globals) {
 
 int db_status(const GlobalOptions& globals) {
     if (globals.database_url) {
-        const auto target = coordinator::parse_connection_target(*globals.database_url, "--db");
+        const auto target = external_database(globals);
         std::cout << fmt::format("database: {}\n", target.description);
         print_server(target);
         return 0;
@@ -108,8 +108,7 @@ int db_status(const GlobalOptions& globals) {
 int db_url(const GlobalOptions& globals, bool tcp) {
     if (globals.database_url) {
         // The given string may hold a password: print only what identifies the server.
-        std::cout << coordinator::parse_connection_target(*globals.database_url, "--db").description
-                  << '\n';
+        std::cout << external_database(globals).description << '\n';
         return 0;
     }
     auto cluster = embedded_cluster(globals);
@@ -159,7 +158,7 @@ int run_db_command(const std::vector<std::string>& arguments, CommandContext& co
     all.add(options).add(hidden).add(context.global_description);
     po::positional_options_description positional;
     positional.add("action", 1);
-    po::variables_map variables;
+    po::variables_map& variables = context.variables;
     parse_arguments(arguments, all, positional, variables);
     apply_environment(variables, context.globals);
 

@@ -73,7 +73,7 @@ int run(const std::vector<std::string>& arguments) {
         if (command.name != *split.command) {
             continue;
         }
-        joulesweep::app::CommandContext context{globals, global};
+        joulesweep::app::CommandContext context{globals, global, variables};
         try {
             return command.run(split.command_arguments, context);
         } catch (const po::error& error) {

@@ -31,7 +31,7 @@ int run_status_command(const std::vector<std::string>& arguments, CommandContext
     options.add_options()("help,h", "show this help");
     po::options_description all;
     all.add(options).add(context.global_description);
-    po::variables_map variables;
+    po::variables_map& variables = context.variables;
     parse_arguments(arguments, all, po::positional_options_description(), variables);
     apply_environment(variables, context.globals);
     if (variables.count("help") != 0U) {

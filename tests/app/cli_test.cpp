@@ -60,4 +60,14 @@ TEST_CASE("parse_arguments: unknown options, missing values and stray words are 
     CHECK_THROWS_AS(parse_arguments({"--data", "x"}, global, none, abbreviated), po::error);
 }
 
+TEST_CASE("validate: rejects a non-positive connect timeout and an empty data dir", "[app][cli]") {
+    GlobalOptions options;
+    CHECK_NOTHROW(validate(options));
+    options.connect_timeout_s = 0;
+    CHECK_THROWS_WITH(validate(options), "--connect-timeout must be at least 1 second, got 0");
+    options.connect_timeout_s = 5;
+    options.data_dir.clear();
+    CHECK_THROWS_WITH(validate(options), "--data-dir must not be empty");
+}
+
 }  // namespace joulesweep::app

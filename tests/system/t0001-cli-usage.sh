@@ -46,6 +46,16 @@ expect_status 2 "joulesweep status --db"
 expect_one_line "$err"
 expect_contains "$err" "--db"
 
+run_joulesweep status --connect-timeout soon
+expect_status 2 "joulesweep status --connect-timeout soon"
+expect_one_line "$err"
+expect_contains "$err" "'--connect-timeout'"
+
+run_joulesweep --connect-timeout 0 status
+expect_status 2 "joulesweep --connect-timeout 0 status"
+expect_one_line "$err"
+expect_contains "$err" "--connect-timeout must be at least 1 second, got 0"
+
 run_joulesweep db explode
 expect_status 2 "joulesweep db explode"
 expect_one_line "$err"

@@ -23,7 +23,11 @@ struct GlobalOptions {
     std::string data_dir = ".joulesweep";     // --data-dir / JOULESWEEP_HOME
     std::string pg_bin;                       // --pg-bin / JOULESWEEP_PG_BIN; empty: auto
     std::string server_user = "postgres";     // --server-user; only used when run as root
+    int connect_timeout_s = 5;                // --connect-timeout; REQUIRES: >= 1
 };
+
+// Checks the values of the global options; throws ConfigError naming the option.
+void validate(const GlobalOptions& options);
 
 // Describes the global options; values land in `options` when notified.
 boost::program_options::options_description global_options_description(GlobalOptions& options);
@@ -48,7 +52,7 @@ void parse_arguments(const std::vector<std::string>& arguments,
                      boost::program_options::variables_map& variables);
 
 // Fills what the command line left unset from JOULESWEEP_DB, JOULESWEEP_HOME and
-// JOULESWEEP_PG_BIN.
+// JOULESWEEP_PG_BIN, then validates the result.
 void apply_environment(const boost::program_options::variables_map& variables,
                        GlobalOptions& options);
 

@@ -15,6 +15,10 @@ namespace joulesweep::app {
 struct CommandContext {
     GlobalOptions& globals;
     const boost::program_options::options_description& global_description;
+    // Holds the global options given before the command; a command parses its own
+    // arguments into it too, so values given on either side survive and defaults never
+    // overwrite an explicit value.
+    boost::program_options::variables_map& variables;
 };
 
 struct Command {

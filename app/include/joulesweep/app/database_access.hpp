@@ -13,6 +13,9 @@ namespace joulesweep::app {
 // The embedded cluster configured by the global options (progress lines go to stderr).
 coordinator::EmbeddedPostgres embedded_cluster(const GlobalOptions& options);
 
+// The --db target, parsed with the --connect-timeout default; throws ConfigError if malformed.
+coordinator::ConnectionTarget external_database(const GlobalOptions& options);
+
 // The --db target if one was given (parsed, never started); otherwise starts the
 // embedded cluster if needed and returns its socket target.
 coordinator::ConnectionTarget resolve_database(const GlobalOptions& options);
