@@ -25,4 +25,8 @@ step "applying the schema"
 step "status"
 "$joulesweep" status
 
-step "done: the embedded database keeps running; stop it with $joulesweep db stop"
+stop_command="$joulesweep db stop"
+if [[ -n "${JOULESWEEP_HOME:-}" ]]; then
+    stop_command="$joulesweep --data-dir $JOULESWEEP_HOME db stop"
+fi
+step "done: the embedded database keeps running; stop it with: $stop_command"
