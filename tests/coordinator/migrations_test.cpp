@@ -8,6 +8,8 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/run_result.hpp"
+#include "joulesweep/common/topology.hpp"
 
 #include "test_database.hpp"
 
@@ -171,6 +173,35 @@ TEST_CASE("known_migrations: numbered from 1 without gaps, each with SQL", "[coo
         CHECK_FALSE(migrations[index].name.empty());
         CHECK_FALSE(migrations[index].sql.empty());
     }
+}
+
+TEST_CASE("schema: stored names match the C++ names", "[coordinator][db]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    MigrationRunner(database, known_migrations(), kSoftware).migrate();
+    database.with_transaction("read the schema", [](pqxx::work& transaction) {
+        const std::string shape_check =
+            transaction
+                .exec1(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conname = 'experiment_shape_known'")[0]
+                .as<std::string>();
+        for (const common::Shape shape : common::kAllShapes) {
+            INFO(common::to_text(shape));
+            CHECK(shape_check.find("'" + std::string(common::to_text(shape)) + "'") !=
+                  std::string::npos);
+        }
+        for (const auto name : common::kStatisticNames) {
+            INFO(name);
+            CHECK(
+                transaction
+                    .exec_params1(
+                        "SELECT count(*) FROM information_schema.columns "
+                        "WHERE table_name = 'result' AND column_name = $1 AND data_type = 'ARRAY'",
+                        std::string(name))[0]
+                    .as<int>() == 1);
+        }
+    });
 }
 
 }  // namespace joulesweep::coordinator

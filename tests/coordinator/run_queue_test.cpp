@@ -1,0 +1,337 @@
+#include "joulesweep/coordinator/run_queue.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "joulesweep/coordinator/migrations.hpp"
+
+#include "test_database.hpp"
+
+namespace joulesweep::coordinator {
+namespace {
+
+// A migrated database with `count` pending runs of one experiment; run i has priority
+// priorities[i % priorities.size()].
+void enqueue_runs(Database& database, int count, const std::vector<int>& priorities = {0}) {
+    MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
+    database.with_transaction("enqueue test runs", [&](pqxx::work& transaction) {
+        const auto experiment_id =
+            transaction
+                .exec1(
+                    "INSERT INTO experiment (experiment_key, dataset, shape, depth, size, "
+                    "learning_rate, batch_size, optimizer, epochs, config) VALUES "
+                    "('test', '529_pollen', 'rectangle', 3, 1024, 0.0001, 256, 'adam', 3, '{}') "
+                    "RETURNING experiment_id")[0]
+                .as<std::int64_t>();
+        for (int index = 0; index < count; ++index) {
+            transaction.exec_params0(
+                "INSERT INTO run (experiment_id, repetition, seed, priority) VALUES ($1, $2, $3, "
+                "$4)",
+                experiment_id,
+                index,
+                1000 + index,
+                priorities[static_cast<std::size_t>(index) % priorities.size()]);
+        }
+    });
+}
+
+CoordinatorRegistration registration(const std::string& host) {
+    return CoordinatorRegistration{
+        std::nullopt, host, static_cast<int>(getpid()), 2, "joulesweep test"};
+}
+
+RunCompletion completion_for(const ClaimedRun& claimed, int epochs = 3) {
+    RunCompletion completion;
+    completion.run_id = claimed.run_id;
+    completion.attempt = claimed.attempt;
+    common::RunResult& result = completion.result;
+    result.seed = claimed.seed;
+    result.host = "node-1";
+    result.software_json = R"({"joulesweep": "test"})";
+    result.widths = {5, 5, 1};
+    result.parameter_count = 61;
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+        result.epoch_wall_s.push_back(0.25F);
+        for (auto& series : result.statistics) {
+            series.push_back(1.0F / static_cast<float>(epoch + 3));
+        }
+    }
+    return completion;
+}
+
+QueueOptions fast_options() {
+    QueueOptions options;
+    options.lease = std::chrono::seconds(60);
+    options.retry_backoff_base = std::chrono::seconds(0);  // retries claimable at once in tests
+    return options;
+}
+
+template <typename Value>
+Value query_value(Database& database, const std::string& sql) {
+    return database.with_transaction(
+        "query", [&](pqxx::work& transaction) { return transaction.exec1(sql)[0].as<Value>(); });
+}
+
+}  // namespace
+
+TEST_CASE("RunQueue: claims the highest priority first and never the same run twice",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 6, {0, 5});
+    RunQueue queue(database, fast_options());
+    const auto coordinator = queue.register_coordinator(registration("host-a"));
+
+    const auto first = queue.claim(coordinator, 2);
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].repetition == 1);  // priority 5 before priority 0, then by run id
+    CHECK(first[1].repetition == 3);
+    CHECK(first[0].attempt == 1);
+    CHECK(first[0].seed == 1001);
+    const auto rest = queue.claim(coordinator, 10);
+    CHECK(rest.size() == 4);
+    CHECK(queue.claim(coordinator, 10).empty());
+    CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'running'") == 6);
+}
+
+TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 3);
+    RunQueue queue(database, fast_options());
+    const auto coordinator = queue.register_coordinator(registration("host-a"));
+    const auto claimed = queue.claim(coordinator, 3);
+
+    std::vector<RunCompletion> completions;
+    for (const auto& run : claimed) {
+        completions.push_back(completion_for(run));
+    }
+    completions[1].result.diverged = true;
+    completions[1].result.statistics[0][2] = std::nanf("");
+    completions[1].result.statistics[1][2] = -INFINITY;
+    CHECK(queue.complete(coordinator, completions).size() == 3);
+    CHECK(queue.complete(coordinator, completions).empty());
+    CHECK(query_value<int>(database, "SELECT count(*) FROM result") == 3);
+    CHECK(query_value<int>(
+              database,
+              "SELECT count(*) FROM run WHERE status = 'done' AND finished_at IS NOT NULL") == 3);
+
+    const auto diverged_id = std::to_string(claimed[1].run_id);
+    CHECK(query_value<std::string>(
+              database, "SELECT train_loss::text FROM result WHERE run_id = " + diverged_id) ==
+          "{0.33333334,0.25,NaN}");
+    CHECK(query_value<std::string>(database,
+                                   "SELECT train_accuracy[3]::text FROM result WHERE run_id = " +
+                                       diverged_id) == "-Infinity");
+    CHECK(query_value<bool>(database, "SELECT diverged FROM result WHERE run_id = " + diverged_id));
+    CHECK(query_value<std::string>(database, "SELECT widths::text FROM result LIMIT 1") ==
+          "{5,5,1}");
+}
+
+TEST_CASE("RunQueue: a reaped coordinator's late completion is rejected",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 2);
+    RunQueue queue(database, fast_options());
+    const auto zombie = queue.register_coordinator(registration("host-a"));
+    const auto stale_claims = queue.claim(zombie, 2);
+    REQUIRE(stale_claims.size() == 2);
+
+    database.with_transaction("age the lease", [&](pqxx::work& transaction) {
+        transaction.exec_params0(
+            "UPDATE coordinator SET heartbeat_at = now() - interval '1 hour' "
+            "WHERE coordinator_id = $1",
+            zombie);
+    });
+    const auto reaped = queue.reap_expired();
+    REQUIRE(reaped.size() == 2);
+    CHECK(reaped[0].status == "pending");
+    CHECK(queue.reap_expired().empty());  // a second reaper finds nothing
+    CHECK_FALSE(queue.heartbeat(zombie));
+    CHECK(query_value<int>(database, "SELECT max(lost_count) FROM run") == 1);
+
+    const auto successor = queue.register_coordinator(registration("host-b"));
+    const auto fresh_claims = queue.claim(successor, 2);
+    REQUIRE(fresh_claims.size() == 2);
+    CHECK(fresh_claims[0].attempt == 2);
+
+    std::vector<RunCompletion> late;
+    for (const auto& run : stale_claims) {
+        late.push_back(completion_for(run));
+    }
+    CHECK(queue.complete(zombie, late).empty());
+    CHECK(query_value<int>(database, "SELECT count(*) FROM result") == 0);
+    std::vector<RunCompletion> current;
+    for (const auto& run : fresh_claims) {
+        current.push_back(completion_for(run));
+    }
+    CHECK(queue.complete(successor, current).size() == 2);
+    CHECK(query_value<int>(database, "SELECT count(*) FROM result WHERE attempt = 2") == 2);
+}
+
+TEST_CASE("RunQueue: a run lost too often is dead-lettered", "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 1);
+    database.with_transaction("limit losses", [](pqxx::work& transaction) {
+        transaction.exec0("UPDATE run SET max_lost = 2");
+    });
+    RunQueue queue(database, fast_options());
+    for (int round = 1; round <= 2; ++round) {
+        const auto coordinator = queue.register_coordinator(registration("host"));
+        REQUIRE(queue.claim(coordinator, 1).size() == 1);
+        database.with_transaction("age the lease", [](pqxx::work& transaction) {
+            transaction.exec0("UPDATE coordinator SET heartbeat_at = now() - interval '1 hour'");
+        });
+        const auto reaped = queue.reap_expired();
+        REQUIRE(reaped.size() == 1);
+        CHECK(reaped[0].status == (round == 2 ? "failed" : "pending"));
+    }
+    CHECK(query_value<std::string>(database, "SELECT last_error FROM run").find("lease expired") ==
+          0);
+}
+
+TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 2);
+    QueueOptions options = fast_options();
+    options.retry_backoff_base = std::chrono::seconds(60);
+    RunQueue queue(database, options);
+    const auto coordinator = queue.register_coordinator(registration("host-a"));
+    const auto claimed = queue.claim(coordinator, 2);
+    REQUIRE(claimed.size() == 2);
+
+    const auto transient = queue.fail(
+        coordinator, RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
+    REQUIRE(transient);
+    CHECK(transient->status == "pending");
+    CHECK(query_value<bool>(
+        database,
+        "SELECT not_before > now() + interval '50 seconds' FROM run WHERE run_id = " +
+            std::to_string(claimed[0].run_id)));
+    CHECK(queue.claim(coordinator, 1).empty());  // still backing off
+
+    const auto permanent = queue.fail(
+        coordinator, RunFailure{claimed[1].run_id, claimed[1].attempt, "unknown dataset", true});
+    REQUIRE(permanent);
+    CHECK(permanent->status == "failed");
+    CHECK_FALSE(
+        queue.fail(coordinator, RunFailure{claimed[1].run_id, claimed[1].attempt, "again", false}));
+
+    // Exhaust the retries of the first run (max_errors = 3).
+    database.with_transaction("skip the backoff", [](pqxx::work& transaction) {
+        transaction.exec0("UPDATE run SET not_before = now() WHERE status = 'pending'");
+    });
+    for (int error = 2; error <= 3; ++error) {
+        const auto again = queue.claim(coordinator, 1);
+        REQUIRE(again.size() == 1);
+        const auto transition = queue.fail(
+            coordinator, RunFailure{again[0].run_id, again[0].attempt, "out of memory", false});
+        REQUIRE(transition);
+        CHECK(transition->status == (error == 3 ? "failed" : "pending"));
+        database.with_transaction("skip the backoff", [](pqxx::work& transaction) {
+            transaction.exec0("UPDATE run SET not_before = now() WHERE status = 'pending'");
+        });
+    }
+    CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") == 2);
+
+    CHECK(queue.redrive(std::string("unknown dataset")) == 1);
+    CHECK(query_value<int>(
+              database, "SELECT count(*) FROM run WHERE status = 'pending' AND error_count = 0") ==
+          1);
+    CHECK(queue.redrive(std::nullopt) == 1);
+    CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") == 0);
+}
+
+TEST_CASE("RunQueue: releasing unstarted runs on drain charges nothing",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 5);
+    RunQueue queue(database, fast_options());
+    const auto coordinator = queue.register_coordinator(registration("host-a"));
+    const auto claimed = queue.claim(coordinator, 5);
+    REQUIRE(claimed.size() == 5);
+    queue.mark_draining(coordinator);
+    CHECK(queue.heartbeat(coordinator));  // a draining coordinator keeps its lease
+    CHECK(queue.release(coordinator, {claimed[0].run_id, claimed[1].run_id, claimed[2].run_id}) ==
+          3);
+    CHECK(queue.release(coordinator, {claimed[0].run_id}) == 0);
+    CHECK(query_value<int>(database,
+                           "SELECT count(*) FROM run WHERE status = 'pending' AND error_count = 0 "
+                           "AND lost_count = 0 AND attempt = 1") == 3);
+    queue.mark_exited(coordinator);
+    CHECK_FALSE(queue.heartbeat(coordinator));
+
+    const auto other = queue.register_coordinator(registration("host-b"));
+    const auto reclaimed = queue.claim(other, 5);
+    REQUIRE(reclaimed.size() == 3);
+    CHECK(reclaimed[0].attempt == 2);
+}
+
+TEST_CASE("RunQueue: concurrent claimer processes do every run exactly once",
+          "[coordinator][db][queue]") {
+    constexpr int kRuns = 2000;
+    constexpr int kClaimers = 4;
+    const testing::TestDatabase fresh;
+    {
+        Database database(fresh.target());
+        enqueue_runs(database, kRuns);
+    }
+    std::vector<pid_t> children;
+    for (int claimer = 0; claimer < kClaimers; ++claimer) {
+        const pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            int exit_code = 0;
+            try {
+                Database database(fresh.target());
+                RunQueue queue(database, fast_options());
+                const auto coordinator = queue.register_coordinator(registration("claimer"));
+                while (true) {
+                    const auto claimed = queue.claim(coordinator, 25);
+                    if (claimed.empty()) {
+                        break;
+                    }
+                    std::vector<RunCompletion> completions;
+                    for (const auto& run : claimed) {
+                        completions.push_back(completion_for(run, 2));
+                    }
+                    if (queue.complete(coordinator, completions).size() != claimed.size()) {
+                        exit_code = 2;
+                    }
+                }
+            } catch (const std::exception&) {
+                exit_code = 1;
+            }
+            _exit(exit_code);
+        }
+        children.push_back(child);
+    }
+    for (const pid_t child : children) {
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    Database database(fresh.target());
+    CHECK(query_value<int>(database, "SELECT count(*) FROM result") == kRuns);
+    CHECK(query_value<int>(
+              database, "SELECT count(*) FROM run WHERE status = 'done' AND attempt = 1") == kRuns);
+    CHECK(query_value<int>(database, "SELECT count(DISTINCT coordinator_id) FROM result") >= 1);
+}
+
+}  // namespace joulesweep::coordinator
