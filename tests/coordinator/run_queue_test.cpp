@@ -68,6 +68,15 @@ RunCompletion completion_for(const ClaimedRun& claimed, int epochs = 3) {
     return completion;
 }
 
+std::vector<RunCompletion> completions_for(const std::vector<ClaimedRun>& claimed, int epochs = 3) {
+    std::vector<RunCompletion> completions;
+    completions.reserve(claimed.size());
+    for (const auto& run : claimed) {
+        completions.push_back(completion_for(run, epochs));
+    }
+    return completions;
+}
+
 QueueOptions fast_options() {
     QueueOptions options;
     options.lease = std::chrono::seconds(60);
@@ -112,10 +121,7 @@ TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
     const auto coordinator = queue.register_coordinator(registration("host-a"));
     const auto claimed = queue.claim(coordinator, 3);
 
-    std::vector<RunCompletion> completions;
-    for (const auto& run : claimed) {
-        completions.push_back(completion_for(run));
-    }
+    std::vector<RunCompletion> completions = completions_for(claimed);
     completions[1].result.diverged = true;
     completions[1].result.statistics[0][2] = std::nanf("");
     completions[1].result.statistics[1][2] = -INFINITY;
@@ -166,17 +172,9 @@ TEST_CASE("RunQueue: a reaped coordinator's late completion is rejected",
     REQUIRE(fresh_claims.size() == 2);
     CHECK(fresh_claims[0].attempt == 2);
 
-    std::vector<RunCompletion> late;
-    for (const auto& run : stale_claims) {
-        late.push_back(completion_for(run));
-    }
-    CHECK(queue.complete(zombie, late).empty());
+    CHECK(queue.complete(zombie, completions_for(stale_claims)).empty());
     CHECK(query_value<int>(database, "SELECT count(*) FROM result") == 0);
-    std::vector<RunCompletion> current;
-    for (const auto& run : fresh_claims) {
-        current.push_back(completion_for(run));
-    }
-    CHECK(queue.complete(successor, current).size() == 2);
+    CHECK(queue.complete(successor, completions_for(fresh_claims)).size() == 2);
     CHECK(query_value<int>(database, "SELECT count(*) FROM result WHERE attempt = 2") == 2);
 }
 
@@ -306,11 +304,8 @@ TEST_CASE("RunQueue: concurrent claimer processes do every run exactly once",
                     if (claimed.empty()) {
                         break;
                     }
-                    std::vector<RunCompletion> completions;
-                    for (const auto& run : claimed) {
-                        completions.push_back(completion_for(run, 2));
-                    }
-                    if (queue.complete(coordinator, completions).size() != claimed.size()) {
+                    if (queue.complete(coordinator, completions_for(claimed, 2)).size() !=
+                        claimed.size()) {
                         exit_code = 2;
                     }
                 }
