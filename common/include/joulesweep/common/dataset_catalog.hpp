@@ -1,0 +1,40 @@
+#pragma once
+// The 13 BUTTER datasets and the facts the enqueuer needs before any data is loaded:
+// rows, raw features, the network's input and output widths after BUTTER's column
+// preprocessing, and the task as BUTTER actually ran it (butter-spec section 1.2).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace joulesweep::common {
+
+// How targets are encoded and trained. Stored as text; append only.
+enum class Task : std::int16_t {
+    kRegression = 1,      // sigmoid outputs, mean squared error
+    kBinary = 2,          // one 0/1 output, sigmoid, binary cross-entropy
+    kClassification = 3,  // one-hot outputs, softmax, categorical cross-entropy
+};
+
+std::string_view to_text(Task task) noexcept;
+
+struct DatasetInfo {
+    std::string_view name;
+    std::int64_t rows = 0;
+    int raw_features = 0;
+    int input_width = 0;   // network inputs after preprocessing
+    int output_width = 0;  // network outputs after preprocessing
+    Task task = Task::kRegression;
+    bool core = false;  // one of BUTTER's 7 "core" datasets
+};
+
+// The 13 datasets, in alphabetical order. Widths follow BUTTER's rules (drop constant
+// columns; 2 values -> one 0/1 column; <= 20 values or non-numeric -> one-hot; otherwise
+// min-max) applied to the files in data/; MNIST keeps all 784 pixel columns.
+const std::array<DatasetInfo, 13>& dataset_catalog() noexcept;
+
+// The dataset with that name, or nullopt.
+std::optional<DatasetInfo> find_dataset(std::string_view name) noexcept;
+
+}  // namespace joulesweep::common
