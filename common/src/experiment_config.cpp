@@ -53,16 +53,5 @@ std::string to_json(const ExperimentConfig& config) {
     return json.dump();
 }
 
-std::int64_t derive_seed(const std::string& key, int repetition) {
-    constexpr std::uint64_t kFnvOffset = 14695981039346656037ULL;
-    constexpr std::uint64_t kFnvPrime = 1099511628211ULL;
-    constexpr std::uint64_t kSignedMask = 0x7fffffffffffffffULL;
-    std::uint64_t hash = kFnvOffset;
-    for (const char character : fmt::format("{}#{}", key, repetition)) {
-        hash ^= static_cast<unsigned char>(character);
-        hash *= kFnvPrime;
-    }
-    return static_cast<std::int64_t>(hash & kSignedMask);
-}
 
 }  // namespace joulesweep::common

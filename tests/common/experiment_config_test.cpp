@@ -47,15 +47,4 @@ TEST_CASE("to_json: the same fields as the key, readable by any JSON parser",
     CHECK(json.size() == 15);
 }
 
-TEST_CASE("derive_seed: deterministic, distinct per repetition, non-negative",
-          "[common][experiment]") {
-    const std::string key = canonical_key(ExperimentConfig{});
-    CHECK(derive_seed(key, 0) == derive_seed(key, 0));
-    CHECK(derive_seed(key, 0) != derive_seed(key, 1));
-    CHECK(derive_seed(key, 0) != derive_seed(key + "x", 0));
-    for (int repetition = 0; repetition < 100; ++repetition) {
-        CHECK(derive_seed(key, repetition) >= 0);
-    }
-}
-
 }  // namespace joulesweep::common

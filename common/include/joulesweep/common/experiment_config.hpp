@@ -36,8 +36,4 @@ std::string canonical_key(const ExperimentConfig& config);
 // The configuration as a JSON object with the same fields (shape by name).
 std::string to_json(const ExperimentConfig& config);
 
-// A seed for repetition `repetition` of the experiment with this key: a 64-bit FNV-1a
-// hash of key and repetition, masked to 63 bits so it fits a signed bigint.
-std::int64_t derive_seed(const std::string& key, int repetition);
-
 }  // namespace joulesweep::common
