@@ -31,6 +31,7 @@ struct Command {
 const std::vector<Command>& all_commands();
 
 int run_db_command(const std::vector<std::string>& arguments, CommandContext& context);
+int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_status_command(const std::vector<std::string>& arguments, CommandContext& context);
 
 }  // namespace joulesweep::app

@@ -1,0 +1,143 @@
+// `joulesweep enqueue FILE | --preset NAME [--dry-run]`: validate, plan and write a sweep.
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "joulesweep/app/command.hpp"
+#include "joulesweep/app/database_access.hpp"
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/coordinator/db/database.hpp"
+#include "joulesweep/coordinator/enqueuer.hpp"
+#include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/coordinator/sweep_file.hpp"
+#include "joulesweep/coordinator/sweep_plan.hpp"
+#include "joulesweep/coordinator/sweep_presets.hpp"
+
+namespace joulesweep::app {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kEnqueueUsage = R"usage(Usage: joulesweep enqueue FILE [options]
+       joulesweep enqueue --preset NAME [options]
+
+Add the experiments of a sweep file (YAML, see docs/sweeps.md) or of one of BUTTER's
+published sweeps to the queue. The whole file is checked first; on any error nothing
+is enqueued. Experiments are identified by their configuration, so enqueueing the same
+sweep again adds nothing and raising its repetitions adds only the missing runs.
+Points whose network cannot come within 20% of its size are skipped and counted.
+
+)usage";
+
+std::vector<coordinator::SweepSpec> load_sweeps(const std::string& file,
+                                                const std::string& preset) {
+    if (!file.empty() && !preset.empty()) {
+        throw common::ConfigError("enqueue: give a sweep FILE or --preset, not both");
+    }
+    if (!preset.empty()) {
+        const auto text = coordinator::preset_text(preset);
+        if (!text) {
+            throw common::ConfigError(fmt::format("enqueue: unknown preset '{}' (known: {})",
+                                                  preset,
+                                                  fmt::join(coordinator::preset_names(), ", ")));
+        }
+        return coordinator::parse_sweeps(*text, fmt::format("preset {}", preset));
+    }
+    if (file.empty()) {
+        throw common::ConfigError(
+            "enqueue: missing sweep FILE or --preset NAME (see joulesweep enqueue --help)");
+    }
+    return coordinator::read_sweep_file(file);
+}
+
+void print_plan(const coordinator::SweepPlan& plan) {
+    std::cout << fmt::format(
+        "{:<22}{:>12}{:>12}{:>10}{:>14}\n", "dataset", "experiments", "runs", "skipped", "work");
+    for (const auto& dataset : plan.datasets) {
+        std::cout << fmt::format("{:<22}{:>12}{:>12}{:>10}{:>14.3e}\n",
+                                 dataset.dataset,
+                                 dataset.experiments,
+                                 dataset.runs,
+                                 dataset.skipped,
+                                 dataset.work);
+    }
+    std::cout << fmt::format("{:<22}{:>12}{:>12}{:>10}{:>14.3e}\n",
+                             "total",
+                             plan.experiments.size(),
+                             plan.runs,
+                             plan.skipped,
+                             plan.work);
+    std::cout << fmt::format(
+        "{} grid points, {} removed by filters, {} cannot be built within 20% of their size; "
+        "work = parameters x epochs x training samples, summed over runs\n",
+        plan.points,
+        plan.filtered,
+        plan.skipped);
+}
+
+}  // namespace
+
+int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context) {
+    std::string file;
+    std::string preset;
+    bool dry_run = false;
+    bool list_presets = false;
+    po::options_description options = help_section("Options for enqueue");
+    options.add_options()("help,h", "show this help")(
+        "preset",
+        po::value<std::string>(&preset)->value_name("NAME"),
+        "enqueue one of BUTTER's sweeps")(
+        "list-presets", po::bool_switch(&list_presets), "list the preset names and exit")(
+        "dry-run",
+        po::bool_switch(&dry_run),
+        "validate and print what would be enqueued, per dataset; write nothing");
+    po::options_description hidden;
+    hidden.add_options()("file", po::value<std::string>(&file));
+    po::options_description all;
+    all.add(options).add(hidden).add(context.global_description);
+    po::positional_options_description positional;
+    positional.add("file", 1);
+    parse_arguments(arguments, all, positional, context.variables);
+    apply_environment(context.variables, context.globals);
+    if (context.variables.count("help") != 0U) {
+        std::cout << kEnqueueUsage << options << '\n' << context.global_description << '\n';
+        return 0;
+    }
+    if (list_presets) {
+        for (const auto name : coordinator::preset_names()) {
+            std::cout << name << '\n';
+        }
+        return 0;
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    const coordinator::SweepPlan plan = coordinator::plan_sweeps(load_sweeps(file, preset));
+    print_plan(plan);
+    if (dry_run) {
+        std::cout << "dry run: nothing was written\n";
+        return 0;
+    }
+    const auto target = resolve_database(context.globals);
+    coordinator::Database database(target);
+    coordinator::MigrationRunner(database, coordinator::known_migrations(), software_name())
+        .require_current();
+    std::cerr << fmt::format("joulesweep: writing {} experiments and {} runs to {}\n",
+                             plan.experiments.size(),
+                             plan.runs,
+                             target.description);
+    const auto report = coordinator::enqueue_plan(database, plan);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    std::cout << fmt::format(
+        "enqueued {} new experiments ({} were already queued) and {} new runs in {:.1f} s\n",
+        report.experiments_added,
+        report.experiments_existing,
+        report.runs_added,
+        elapsed.count());
+    return 0;
+}
+
+}  // namespace joulesweep::app

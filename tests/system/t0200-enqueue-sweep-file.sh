@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# enqueue: a malformed sweep file is rejected with its specific error and enqueues
+# nothing; --dry-run writes nothing; a good file enqueues once; presets are listed.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+require_test_database
+
+database="joulesweep_system_$$"
+admin() { psql "$JOULESWEEP_TEST_DATABASE_URL" -v ON_ERROR_STOP=1 -Atqc "$1"; }
+admin "CREATE DATABASE $database"
+trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)"; cleanup_test_dir' EXIT
+export JOULESWEEP_DB="$JOULESWEEP_TEST_DATABASE_URL dbname=$database"
+count_runs() { psql "$JOULESWEEP_DB" -Atc "SELECT count(*) FROM run"; }
+
+run_joulesweep db migrate
+expect_status 0 "db migrate"
+
+cat >"$TEST_DIR/bad.yaml" <<'YAML'
+label: bad
+grid:
+  dataset: [529_pollen, nosuch]
+  shape: rectangle
+  depth: 2
+  size: 1024
+YAML
+run_joulesweep enqueue "$TEST_DIR/bad.yaml"
+expect_status 2 "enqueue of a file with an unknown dataset"
+expect_one_line "$err"
+expect_contains "$err" "bad.yaml:3:25: grid.dataset: unknown dataset 'nosuch'"
+[[ $(count_runs) == 0 ]] || fail "a rejected file enqueued runs"
+
+cat >"$TEST_DIR/good.yaml" <<'YAML'
+label: demo
+repetitions: 2
+grid:
+  dataset: [529_pollen, mnist]
+  shape: [rectangle, exponential]
+  depth: [2, 3]
+  size: [256, 4096]
+  epochs: 5
+YAML
+run_joulesweep enqueue "$TEST_DIR/good.yaml" --dry-run
+expect_status 0 "enqueue --dry-run"
+expect_contains "$out" "dry run: nothing was written"
+expect_contains "$out" "mnist"
+[[ $(count_runs) == 0 ]] || fail "--dry-run enqueued runs"
+
+run_joulesweep enqueue "$TEST_DIR/good.yaml"
+expect_status 0 "enqueue"
+expect_contains "$out" "new runs"
+first=$(count_runs)
+((first > 0)) || fail "enqueue added no runs"
+run_joulesweep enqueue "$TEST_DIR/good.yaml"
+expect_contains "$out" "enqueued 0 new experiments"
+[[ $(count_runs) == "$first" ]] || fail "enqueueing the same file twice added runs"
+
+run_joulesweep enqueue --list-presets
+expect_status 0 "enqueue --list-presets"
+for preset in primary 300_epoch 30k_epoch learning_rate label_noise batch_size regularization optimizer; do
+    expect_contains "$out" "$preset"
+done
+run_joulesweep enqueue --preset secondary
+expect_status 2 "enqueue --preset secondary"
+expect_contains "$err" "unknown preset 'secondary'"
+run_joulesweep enqueue
+expect_status 2 "enqueue with nothing"
+expect_contains "$err" "missing sweep FILE or --preset NAME"
+echo "t0200: ok"
