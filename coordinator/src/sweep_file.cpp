@@ -1,5 +1,6 @@
 #include "joulesweep/coordinator/sweep_file.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -7,7 +8,6 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -23,25 +23,51 @@ namespace joulesweep::coordinator {
 namespace {
 
 constexpr int kMaxPowerOfTwo = 40;
-const std::set<std::string, std::less<>> kSweepKeys{
-    "label", "repetitions", "priority", "grid", "keep_if", "drop_if"};
-const std::set<std::string, std::less<>> kGridKeys{"dataset",
-                                                   "shape",
-                                                   "depth",
-                                                   "size",
-                                                   "learning_rate",
-                                                   "batch_size",
-                                                   "optimizer",
-                                                   "momentum",
-                                                   "l1",
-                                                   "l2",
-                                                   "label_noise",
-                                                   "epochs",
-                                                   "test_fraction",
-                                                   "validation_fraction",
-                                                   "backend"};
-const std::set<std::string, std::less<>> kOptimizers{"adam", "rmsprop", "sgd"};
-const std::set<std::string, std::less<>> kBackends{"auto", "eigen", "onednn"};
+// The words a sweep file may use, in the order error messages list them.
+using Words = std::vector<std::string_view>;
+
+const Words& sweep_keys() {
+    static const Words words{"label", "repetitions", "priority", "grid", "keep_if", "drop_if"};
+    return words;
+}
+
+const Words& grid_keys() {
+    static const Words words{"dataset",
+                             "shape",
+                             "depth",
+                             "size",
+                             "learning_rate",
+                             "batch_size",
+                             "optimizer",
+                             "momentum",
+                             "l1",
+                             "l2",
+                             "label_noise",
+                             "epochs",
+                             "test_fraction",
+                             "validation_fraction",
+                             "backend"};
+    return words;
+}
+
+const Words& optimizer_names() {
+    static const Words words{"adam", "rmsprop", "sgd"};
+    return words;
+}
+
+const Words& backend_names() {
+    static const Words words{"auto", "eigen", "onednn"};
+    return words;
+}
+
+const Words& named_fields() {  // compared as written; the other fields are numbers
+    static const Words words{"dataset", "shape", "optimizer", "backend"};
+    return words;
+}
+
+bool is_one_of(const Words& words, std::string_view word) {
+    return std::find(words.begin(), words.end(), word) != words.end();
+}
 
 // Parses one sweep, naming `source` and the node's position in every error.
 class SweepParser {
@@ -164,12 +190,10 @@ public:
         return result;
     }
 
-    void check_keys(const YAML::Node& map,
-                    const std::set<std::string, std::less<>>& known,
-                    std::string_view where) const {
+    void check_keys(const YAML::Node& map, const Words& known, std::string_view where) const {
         for (const auto& entry : map) {
             const std::string key = scalar(entry.first, where);
-            if (known.count(key) == 0) {
+            if (!is_one_of(known, key)) {
                 fail(entry.first,
                      where,
                      fmt::format(
@@ -184,7 +208,7 @@ public:
                  "grid",
                  "missing: a sweep needs a grid with at least dataset, shape, depth and size");
         }
-        check_keys(grid, kGridKeys, "grid");
+        check_keys(grid, grid_keys(), "grid");
         for (const char* required : {"dataset", "shape", "depth", "size"}) {
             if (!grid[required]) {
                 fail(grid, fmt::format("grid.{}", required), "missing");
@@ -194,6 +218,7 @@ public:
             const std::string name = scalar(item, "grid.dataset");
             if (!common::find_dataset(name)) {
                 std::vector<std::string_view> known;
+                known.reserve(common::dataset_catalog().size());
                 for (const auto& dataset : common::dataset_catalog()) {
                     known.push_back(dataset.name);
                 }
@@ -208,6 +233,7 @@ public:
             const auto shape = common::shape_from_text(name);
             if (!shape) {
                 std::vector<std::string_view> known;
+                known.reserve(common::kAllShapes.size());
                 for (const auto candidate : common::kAllShapes) {
                     known.push_back(common::to_text(candidate));
                 }
@@ -247,31 +273,30 @@ public:
                 }
             }
         };
-        const auto names = [&](const char* field,
-                               std::vector<std::string>& out,
-                               const std::set<std::string, std::less<>>& known) {
-            if (const YAML::Node node = grid[field]) {
-                out.clear();
-                for (const auto& item : values(node, fmt::format("grid.{}", field))) {
-                    const std::string name = scalar(item, field);
-                    if (known.count(name) == 0) {
-                        fail(item,
-                             fmt::format("grid.{}", field),
-                             fmt::format("unknown {} '{}' (expected one of: {})",
-                                         field,
-                                         name,
-                                         fmt::join(known, ", ")));
+        const auto names =
+            [&](const char* field, std::vector<std::string>& out, const Words& known) {
+                if (const YAML::Node node = grid[field]) {
+                    out.clear();
+                    for (const auto& item : values(node, fmt::format("grid.{}", field))) {
+                        const std::string name = scalar(item, field);
+                        if (!is_one_of(known, name)) {
+                            fail(item,
+                                 fmt::format("grid.{}", field),
+                                 fmt::format("unknown {} '{}' (expected one of: {})",
+                                             field,
+                                             name,
+                                             fmt::join(known, ", ")));
+                        }
+                        out.push_back(name);
                     }
-                    out.push_back(name);
                 }
-            }
-        };
+            };
         constexpr double kUnbounded = 1e300;
         constexpr int kMaxBatchSize = 1 << 24;
         constexpr int kMaxEpochs = 10'000'000;
         reals("learning_rate", spec.learning_rates, 0.0, kUnbounded, false);
         ints("batch_size", spec.batch_sizes, kMaxBatchSize);
-        names("optimizer", spec.optimizers, kOptimizers);
+        names("optimizer", spec.optimizers, optimizer_names());
         reals("momentum", spec.momenta, 0.0, 1.0, true);
         reals("l1", spec.l1s, 0.0, kUnbounded, true);
         reals("l2", spec.l2s, 0.0, kUnbounded, true);
@@ -279,7 +304,7 @@ public:
         ints("epochs", spec.epochs, kMaxEpochs);
         reals("test_fraction", spec.test_fractions, 0.0, 1.0, false);
         reals("validation_fraction", spec.validation_fractions, 0.0, 1.0, true);
-        names("backend", spec.backends, kBackends);
+        names("backend", spec.backends, backend_names());
     }
 
     std::vector<SweepCondition> conditions(const YAML::Node& node, std::string_view field) const {
@@ -294,7 +319,7 @@ public:
             if (!entry.IsMap() || entry.size() == 0) {
                 fail(entry, field, "each condition is a map of grid fields to values");
             }
-            check_keys(entry, kGridKeys, field);
+            check_keys(entry, grid_keys(), field);
             SweepCondition condition;
             for (const auto& pair : entry) {
                 const std::string key = pair.first.Scalar();
@@ -311,9 +336,7 @@ public:
     std::string condition_value(const YAML::Node& item,
                                 const std::string& key,
                                 std::string_view field) const {
-        static const std::set<std::string, std::less<>> kNamed{
-            "dataset", "shape", "optimizer", "backend"};
-        if (kNamed.count(key) != 0) {
+        if (is_one_of(named_fields(), key)) {
             return scalar(item, fmt::format("{}.{}", field, key));
         }
         return canonical_value(real(item, fmt::format("{}.{}", field, key)));
@@ -325,7 +348,7 @@ public:
                  "sweep",
                  "expected a map with label, repetitions, priority, grid, keep_if, drop_if");
         }
-        check_keys(node, kSweepKeys, "sweep");
+        check_keys(node, sweep_keys(), "sweep");
         SweepSpec spec;
         if (!node["label"]) {
             fail(node,

@@ -140,6 +140,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kPresets{
 
 std::vector<std::string_view> preset_names() {
     std::vector<std::string_view> names;
+    names.reserve(kPresets.size());
     for (const auto& [name, text] : kPresets) {
         names.push_back(name);
     }
