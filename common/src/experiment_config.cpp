@@ -53,5 +53,4 @@ std::string to_json(const ExperimentConfig& config) {
     return json.dump();
 }
 
-
 }  // namespace joulesweep::common

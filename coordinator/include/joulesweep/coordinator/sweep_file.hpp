@@ -22,9 +22,9 @@ struct SweepCondition {
 };
 
 struct SweepSpec {
-    std::string label;      // BUTTER's "batch": names the sweep in SQL views
-    int repetitions = 1;    // runs per experiment, each with its own seed
-    int priority = 0;       // higher is claimed first
+    std::string label;    // BUTTER's "batch": names the sweep in SQL views
+    int repetitions = 1;  // runs per experiment, each with its own seed
+    int priority = 0;     // higher is claimed first
     // The grid: every combination of these values is a point.
     std::vector<std::string> datasets;
     std::vector<common::Shape> shapes;

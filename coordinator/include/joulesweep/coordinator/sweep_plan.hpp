@@ -15,7 +15,7 @@ namespace joulesweep::coordinator {
 
 struct PlannedExperiment {
     common::ExperimentConfig config;
-    std::string key;                  // canonical_key(config)
+    std::string key;  // canonical_key(config)
     common::Topology topology;
     std::vector<std::string> labels;  // every sweep that contains it
     int repetitions = 1;              // the most any of those sweeps asks for
