@@ -20,7 +20,7 @@ TEST_CASE("dataset_catalog: the 13 BUTTER datasets, 7 of them core", "[common][d
     }
     CHECK(names.size() == 13);
     CHECK(core == 7);
-    CHECK(names.count("poker") == 0);  // used by some BUTTER scripts, not published
+    CHECK_FALSE(names.contains("poker"));  // used by some BUTTER scripts, not published
 }
 
 TEST_CASE("find_dataset: knows MNIST's shape and the task BUTTER really ran",

@@ -180,12 +180,11 @@ TEST_CASE("schema: stored names match the C++ names", "[coordinator][db]") {
     Database database(fresh.target());
     MigrationRunner(database, known_migrations(), kSoftware).migrate();
     database.with_transaction("read the schema", [](pqxx::work& transaction) {
-        const std::string shape_check =
-            transaction
-                .exec1(
-                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE conname = 'experiment_shape_known'")[0]
-                .as<std::string>();
+        const auto shape_check = transaction
+                                     .exec1(
+                                         "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                                         "WHERE conname = 'experiment_shape_known'")[0]
+                                     .as<std::string>();
         for (const common::Shape shape : common::kAllShapes) {
             INFO(common::to_text(shape));
             CHECK(shape_check.find("'" + std::string(common::to_text(shape)) + "'") !=

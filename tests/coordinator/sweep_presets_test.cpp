@@ -26,7 +26,7 @@ TEST_CASE(
     "sweep presets: primary is 13 datasets x 8 shapes x 14 depths x 21 sizes x 30 repetitions",
     "[coordinator][sweep]") {
     const auto plan = plan_sweeps(parse_sweeps(*preset_text("primary"), "primary"));
-    CHECK(plan.points == 13 * 8 * 14 * 21);
+    CHECK(plan.points == std::int64_t{13} * 8 * 14 * 21);
     CHECK(plan.filtered == 0);
     CHECK(static_cast<std::int64_t>(plan.experiments.size()) + plan.skipped == plan.points);
     CHECK(plan.runs == static_cast<std::int64_t>(plan.experiments.size()) * 30);
