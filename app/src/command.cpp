@@ -10,7 +10,7 @@ const std::vector<Command>& all_commands() {
         {"enqueue",
          "add a sweep (a YAML file or a BUTTER preset) to the queue",
          run_enqueue_command},
-        {"status", "show the database, its schema and the queue", run_status_command},
+        {"status", "show the database, its server and schema versions", run_status_command},
     };
     return commands;
 }
