@@ -1,8 +1,25 @@
 #include "joulesweep/app/command.hpp"
 
+#include <iostream>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 namespace joulesweep::app {
+
+bool parse_command_options(const std::vector<std::string>& arguments,
+                           const CommandOptions& options,
+                           CommandContext& context) {
+    boost::program_options::options_description all;
+    all.add(options.visible).add(options.hidden).add(context.global_description);
+    parse_arguments(arguments, all, options.positional, context.variables);
+    apply_environment(context.variables, context.globals);
+    if (context.variables.count("help") != 0U) {
+        std::cout << options.usage << options.visible << '\n' << context.global_description << '\n';
+        return false;
+    }
+    return true;
+}
 
 const std::vector<Command>& all_commands() {
     static const std::vector<Command> commands{
@@ -10,7 +27,10 @@ const std::vector<Command>& all_commands() {
         {"enqueue",
          "add a sweep (a YAML file or a BUTTER preset) to the queue",
          run_enqueue_command},
-        {"status", "show the database, its server and schema versions", run_status_command},
+        {"queue", "act on queued runs: redrive dead letters after a fix", run_queue_command},
+        {"status",
+         "show the queue: progress and ETA per sweep, coordinators, runs in flight, failures",
+         run_status_command},
     };
     return commands;
 }

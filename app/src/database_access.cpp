@@ -8,6 +8,7 @@
 
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/version.hpp"
+#include "joulesweep/coordinator/migrations.hpp"
 
 namespace joulesweep::app {
 
@@ -33,6 +34,13 @@ coordinator::ConnectionTarget resolve_database(const GlobalOptions& options) {
         return external_database(options);
     }
     return embedded_cluster(options).start();
+}
+
+coordinator::Database open_current_database(const GlobalOptions& options) {
+    coordinator::Database database(resolve_database(options));
+    coordinator::MigrationRunner(database, coordinator::known_migrations(), software_name())
+        .require_current();
+    return database;
 }
 
 std::string software_name() {

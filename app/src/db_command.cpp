@@ -146,24 +146,15 @@ int db_migrate(const GlobalOptions& globals) {
 int run_db_command(const std::vector<std::string>& arguments, CommandContext& context) {
     std::string action;
     bool tcp = false;
-    po::options_description options = help_section("Options for db");
-    options.add_options()("help,h", "show this help")(
+    CommandOptions options{kDbUsage, help_section("Options for db"), {}, {}};
+    options.visible.add_options()("help,h", "show this help")(
         "tcp",
         po::bool_switch(&tcp),
         "db url: print the TCP form (127.0.0.1, password from the "
         "cluster's pgpass file) instead of the Unix socket form");
-    po::options_description hidden;
-    hidden.add_options()("action", po::value<std::string>(&action));
-    po::options_description all;
-    all.add(options).add(hidden).add(context.global_description);
-    po::positional_options_description positional;
-    positional.add("action", 1);
-    po::variables_map& variables = context.variables;
-    parse_arguments(arguments, all, positional, variables);
-    apply_environment(variables, context.globals);
-
-    if (variables.count("help") != 0U) {
-        std::cout << kDbUsage << options << '\n' << context.global_description << '\n';
+    options.hidden.add_options()("action", po::value<std::string>(&action));
+    options.positional.add("action", 1);
+    if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
     if (action.empty()) {

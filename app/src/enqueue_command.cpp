@@ -12,7 +12,6 @@
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
 #include "joulesweep/coordinator/enqueuer.hpp"
-#include "joulesweep/coordinator/migrations.hpp"
 #include "joulesweep/coordinator/sweep_file.hpp"
 #include "joulesweep/coordinator/sweep_plan.hpp"
 #include "joulesweep/coordinator/sweep_presets.hpp"
@@ -86,8 +85,8 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
     std::string preset;
     bool dry_run = false;
     bool list_presets = false;
-    po::options_description options = help_section("Options for enqueue");
-    options.add_options()("help,h", "show this help")(
+    CommandOptions options{kEnqueueUsage, help_section("Options for enqueue"), {}, {}};
+    options.visible.add_options()("help,h", "show this help")(
         "preset",
         po::value<std::string>(&preset)->value_name("NAME"),
         "enqueue one of BUTTER's sweeps")(
@@ -95,16 +94,9 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
         "dry-run",
         po::bool_switch(&dry_run),
         "validate and print what would be enqueued, per dataset; write nothing");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>(&file));
-    po::options_description all;
-    all.add(options).add(hidden).add(context.global_description);
-    po::positional_options_description positional;
-    positional.add("file", 1);
-    parse_arguments(arguments, all, positional, context.variables);
-    apply_environment(context.variables, context.globals);
-    if (context.variables.count("help") != 0U) {
-        std::cout << kEnqueueUsage << options << '\n' << context.global_description << '\n';
+    options.hidden.add_options()("file", po::value<std::string>(&file));
+    options.positional.add("file", 1);
+    if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
     if (list_presets) {
@@ -121,14 +113,11 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
         std::cout << "dry run: nothing was written\n";
         return 0;
     }
-    const auto target = resolve_database(context.globals);
-    coordinator::Database database(target);
-    coordinator::MigrationRunner(database, coordinator::known_migrations(), software_name())
-        .require_current();
+    coordinator::Database database = open_current_database(context.globals);
     std::cerr << fmt::format("joulesweep: writing {} experiments and {} runs to {}\n",
                              plan.experiments.size(),
                              plan.runs,
-                             target.description);
+                             database.target().description);
     const auto report = coordinator::enqueue_plan(database, plan);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     std::cout << fmt::format(

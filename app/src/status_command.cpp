@@ -1,4 +1,6 @@
-// `joulesweep status`: the database, its schema and the installation, from SQL.
+// `joulesweep status`: the database and, from the views of migration 0003, the queue:
+// progress and ETA per sweep, runs by dataset, coordinators, runs in flight, failures and
+// throughput.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -8,35 +10,49 @@
 
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/text_table.hpp"
+#include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/database_status.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
 #include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/coordinator/queue_report.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;
 
 namespace {
 
-constexpr const char* kStatusUsage = R"(Usage: joulesweep status [options]
+constexpr const char* kStatusUsage = R"usage(Usage: joulesweep status [options]
 
-Show which database joulesweep uses, its server and schema versions and the identity of
-the installation. Without --db the embedded cluster is started if it is not running.
+Show the database (server, schema, installation) and the queue: progress and ETA per
+sweep, runs by sweep and dataset, live coordinators with the age of their lease, runs in
+flight with their current epoch, failures grouped by error, and runs done recently.
+Without --db the embedded cluster is started if it is not running.
 
-)";
+Every table is a view you can query yourself (docs/sql.md), e.g.
+  psql "$(joulesweep db url)" -c 'SELECT * FROM progress'
+To refresh every 10 seconds: watch -n 10 joulesweep status
+
+)usage";
+
+// Migration 0003 creates the views the queue tables read.
+constexpr int kFirstSchemaWithViews = 3;
 
 }  // namespace
 
 int run_status_command(const std::vector<std::string>& arguments, CommandContext& context) {
-    po::options_description options = help_section("Options for status");
-    options.add_options()("help,h", "show this help");
-    po::options_description all;
-    all.add(options).add(context.global_description);
-    po::variables_map& variables = context.variables;
-    parse_arguments(arguments, all, po::positional_options_description(), variables);
-    apply_environment(variables, context.globals);
-    if (variables.count("help") != 0U) {
-        std::cout << kStatusUsage << options << '\n' << context.global_description << '\n';
+    coordinator::QueueReportOptions report_options;
+    CommandOptions options{kStatusUsage, help_section("Options for status"), {}, {}};
+    options.visible.add_options()("help,h", "show this help")(
+        "limit",
+        po::value<int>(&report_options.row_limit)->value_name("N")->default_value(20),
+        "show at most N rows of the long tables (runs by dataset, runs in flight, failures)");
+    if (!parse_command_options(arguments, options, context)) {
         return 0;
+    }
+    if (report_options.row_limit < 1) {
+        throw common::ConfigError(
+            fmt::format("status: --limit must be at least 1, got {}", report_options.row_limit));
     }
 
     const auto target = resolve_database(context.globals);
@@ -53,6 +69,13 @@ int run_status_command(const std::vector<std::string>& arguments, CommandContext
         std::cout << fmt::format("installation: {} (created {})\n",
                                  *status.installation_id,
                                  status.installation_created_at.value_or("?"));
+    }
+    if (status.schema.applied_version < kFirstSchemaWithViews) {
+        std::cout << "\nqueue: not shown until the schema is migrated (joulesweep db migrate)\n";
+        return 0;
+    }
+    for (const auto& table : coordinator::read_queue_report(database, report_options)) {
+        std::cout << '\n' << format_table(table);
     }
     return 0;
 }

@@ -104,6 +104,11 @@ EnqueueReport enqueue_plan(Database& database, const SweepPlan& plan) {
         transaction.exec(kInsertLabelsSql);
         report.runs_added =
             static_cast<std::int64_t>(transaction.exec(kInsertRunsSql).affected_rows());
+        if (report.runs_added > 0) {
+            // Fresh statistics now, not when autovacuum gets round to it: the claim and the
+            // status views are planned from them.
+            transaction.exec0("ANALYZE experiment, experiment_label, run");
+        }
         return report;
     });
 }

@@ -290,16 +290,31 @@ void RunQueue::mark_exited(std::int64_t coordinator_id) {
     });
 }
 
+namespace {
+
+// Failed runs, all of them or those whose last error contains $1.
+constexpr const char* kDeadLettersMatching =
+    "status = 'failed' AND ($1::text IS NULL OR strpos(last_error, $1) > 0)";
+
+}  // namespace
+
 int RunQueue::redrive(const std::optional<std::string>& error_substring) {
     return database_.with_transaction("redrive failed runs", [&](pqxx::work& transaction) {
         const pqxx::result rows = transaction.exec_params(
-            "UPDATE run SET status = 'pending', error_count = 0, lost_count = 0, not_before = "
-            "now(), "
-            "finished_at = NULL "
-            "WHERE status = 'failed' AND ($1::text IS NULL OR strpos(last_error, $1) > 0) "
-            "RETURNING run_id",
+            fmt::format("UPDATE run SET status = 'pending', error_count = 0, lost_count = 0, "
+                        "not_before = now(), finished_at = NULL WHERE {} RETURNING run_id",
+                        kDeadLettersMatching),
             error_substring);
         return static_cast<int>(rows.size());
+    });
+}
+
+int RunQueue::count_dead_letters(const std::optional<std::string>& error_substring) {
+    return database_.with_transaction("count failed runs", [&](pqxx::work& transaction) {
+        return transaction
+            .exec_params1(fmt::format("SELECT count(*) FROM run WHERE {}", kDeadLettersMatching),
+                          error_substring)[0]
+            .as<int>();
     });
 }
 

@@ -5,7 +5,6 @@
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
-#include "joulesweep/coordinator/migrations.hpp"
 #include "joulesweep/coordinator/sweep_file.hpp"
 
 #include "test_database.hpp"
@@ -17,19 +16,13 @@ SweepPlan plan_of(const std::string& yaml) {
     return plan_sweeps(parse_sweeps(yaml, "test.yaml"));
 }
 
-template <typename Value>
-Value query_value(Database& database, const std::string& sql) {
-    return database.with_transaction(
-        "query", [&](pqxx::work& transaction) { return transaction.exec1(sql)[0].as<Value>(); });
-}
-
 }  // namespace
 
 TEST_CASE("enqueue_plan: twice adds nothing; more repetitions add only the missing runs",
           "[coordinator][db][enqueue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
-    MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
+    testing::migrate_fully(database);
     const std::string grid =
         "grid: {dataset: 529_pollen, shape: [rectangle, trapezoid], depth: [2, 3], size: 1024}";
 
@@ -45,12 +38,12 @@ TEST_CASE("enqueue_plan: twice adds nothing; more repetitions add only the missi
     const auto more =
         enqueue_plan(database, plan_of("label: s\nrepetitions: 5\npriority: 4\n" + grid));
     CHECK(more.runs_added == 12);
-    CHECK(query_value<int>(database, "SELECT count(*) FROM run") == 20);
-    CHECK(query_value<int>(database,
-                           "SELECT count(*) FROM run WHERE priority = 4 AND status = 'pending'") ==
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM run") == 20);
+    CHECK(testing::query_value<int>(
+              database, "SELECT count(*) FROM run WHERE priority = 4 AND status = 'pending'") ==
           20);
-    CHECK(query_value<int>(database, "SELECT count(DISTINCT seed) FROM run") == 20);
-    CHECK(query_value<std::string>(
+    CHECK(testing::query_value<int>(database, "SELECT count(DISTINCT seed) FROM run") == 20);
+    CHECK(testing::query_value<std::string>(
               database, "SELECT config->>'shape' FROM experiment ORDER BY experiment_id LIMIT 1") ==
           "rectangle");
 }
@@ -64,9 +57,9 @@ TEST_CASE("enqueue_plan: seeds depend only on the configuration and the repetiti
     for (std::string* seeds : {&seeds_one, &seeds_two}) {
         const testing::TestDatabase fresh;
         Database database(fresh.target());
-        MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
+        testing::migrate_fully(database);
         enqueue_plan(database, plan_of(sweep));
-        *seeds = query_value<std::string>(
+        *seeds = testing::query_value<std::string>(
             database, "SELECT string_agg(seed::text, ',' ORDER BY repetition) FROM run");
     }
     CHECK(seeds_one == seeds_two);
@@ -76,28 +69,29 @@ TEST_CASE("enqueue_plan: labels with quotes, backslashes and SQL round-trip unch
           "[coordinator][db][enqueue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
-    MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
+    testing::migrate_fully(database);
     const std::string label = R"(it's "x"\y'; DROP TABLE run; --)";
     enqueue_plan(database,
                  plan_of("label: '" + std::string(R"(it''s "x"\y''; DROP TABLE run; --)") +
                          "'\ngrid: {dataset: banana, shape: rectangle, depth: 2, size: 64}"));
-    CHECK(query_value<std::string>(database, "SELECT label FROM experiment_label") == label);
-    CHECK(query_value<int>(database, "SELECT count(*) FROM run") == 1);
+    CHECK(testing::query_value<std::string>(database, "SELECT label FROM experiment_label") ==
+          label);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM run") == 1);
 }
 
 TEST_CASE("enqueue_plan: an experiment in two sweeps carries both labels",
           "[coordinator][db][enqueue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
-    MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
+    testing::migrate_fully(database);
     const std::string grid = "grid: {dataset: banana, shape: rectangle, depth: 2, size: 64}";
     enqueue_plan(database, plan_of("label: first\n" + grid));
     enqueue_plan(database, plan_of("label: second\nrepetitions: 2\n" + grid));
-    CHECK(query_value<std::string>(
+    CHECK(testing::query_value<std::string>(
               database, "SELECT string_agg(label, ',' ORDER BY label) FROM experiment_label") ==
           "first,second");
-    CHECK(query_value<int>(database, "SELECT count(*) FROM experiment") == 1);
-    CHECK(query_value<int>(database, "SELECT count(*) FROM run") == 2);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM experiment") == 1);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM run") == 2);
 }
 
 }  // namespace joulesweep::coordinator

@@ -12,85 +12,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "joulesweep/coordinator/migrations.hpp"
-
+#include "queue_fixture.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
-namespace {
-
-// A migrated database with `count` pending runs of one experiment; run i has priority
-// priorities[i % priorities.size()].
-void enqueue_runs(Database& database, int count, const std::vector<int>& priorities = {0}) {
-    MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
-    database.with_transaction("enqueue test runs", [&](pqxx::work& transaction) {
-        const auto experiment_id =
-            transaction
-                .exec1(
-                    "INSERT INTO experiment (experiment_key, dataset, shape, depth, size, "
-                    "learning_rate, batch_size, optimizer, epochs, config) VALUES "
-                    "('test', '529_pollen', 'rectangle', 3, 1024, 0.0001, 256, 'adam', 3, '{}') "
-                    "RETURNING experiment_id")[0]
-                .as<std::int64_t>();
-        for (int index = 0; index < count; ++index) {
-            transaction.exec_params0(
-                "INSERT INTO run (experiment_id, repetition, seed, priority) VALUES ($1, $2, $3, "
-                "$4)",
-                experiment_id,
-                index,
-                1000 + index,
-                priorities[static_cast<std::size_t>(index) % priorities.size()]);
-        }
-    });
-}
-
-CoordinatorRegistration registration(const std::string& host) {
-    return CoordinatorRegistration{
-        std::nullopt, host, static_cast<int>(getpid()), 2, "joulesweep test"};
-}
-
-RunCompletion completion_for(const ClaimedRun& claimed, int epochs = 3) {
-    RunCompletion completion;
-    completion.run_id = claimed.run_id;
-    completion.attempt = claimed.attempt;
-    common::RunResult& result = completion.result;
-    result.seed = claimed.seed;
-    result.host = "node-1";
-    result.software_json = R"({"joulesweep": "test"})";
-    result.widths = {5, 5, 1};
-    result.parameter_count = 61;
-    for (int epoch = 0; epoch < epochs; ++epoch) {
-        result.epoch_wall_s.push_back(0.25F);
-        for (auto& series : result.statistics) {
-            series.push_back(1.0F / static_cast<float>(epoch + 3));
-        }
-    }
-    return completion;
-}
-
-std::vector<RunCompletion> completions_for(const std::vector<ClaimedRun>& claimed, int epochs = 3) {
-    std::vector<RunCompletion> completions;
-    completions.reserve(claimed.size());
-    for (const auto& run : claimed) {
-        completions.push_back(completion_for(run, epochs));
-    }
-    return completions;
-}
-
-QueueOptions fast_options() {
-    QueueOptions options;
-    options.lease = std::chrono::seconds(60);
-    options.retry_backoff_base = std::chrono::seconds(0);  // retries claimable at once in tests
-    return options;
-}
-
-template <typename Value>
-Value query_value(Database& database, const std::string& sql) {
-    return database.with_transaction(
-        "query", [&](pqxx::work& transaction) { return transaction.exec1(sql)[0].as<Value>(); });
-}
-
-}  // namespace
+using testing::completions_for;
+using testing::enqueue_runs;
+using testing::fast_options;
+using testing::registration;
 
 TEST_CASE("RunQueue: claims the highest priority first and never the same run twice",
           "[coordinator][db][queue]") {
@@ -109,7 +38,8 @@ TEST_CASE("RunQueue: claims the highest priority first and never the same run tw
     const auto rest = queue.claim(coordinator, 10);
     CHECK(rest.size() == 4);
     CHECK(queue.claim(coordinator, 10).empty());
-    CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'running'") == 6);
+    CHECK(testing::query_value<int>(database,
+                                    "SELECT count(*) FROM run WHERE status = 'running'") == 6);
 }
 
 TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
@@ -127,20 +57,22 @@ TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
     completions[1].result.statistics[1][2] = -INFINITY;
     CHECK(queue.complete(coordinator, completions).size() == 3);
     CHECK(queue.complete(coordinator, completions).empty());
-    CHECK(query_value<int>(database, "SELECT count(*) FROM result") == 3);
-    CHECK(query_value<int>(
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM result") == 3);
+    CHECK(testing::query_value<int>(
               database,
               "SELECT count(*) FROM run WHERE status = 'done' AND finished_at IS NOT NULL") == 3);
 
     const auto diverged_id = std::to_string(claimed[1].run_id);
-    CHECK(query_value<std::string>(
+    CHECK(testing::query_value<std::string>(
               database, "SELECT train_loss::text FROM result WHERE run_id = " + diverged_id) ==
           "{0.33333334,0.25,NaN}");
-    CHECK(query_value<std::string>(database,
-                                   "SELECT train_accuracy[3]::text FROM result WHERE run_id = " +
-                                       diverged_id) == "-Infinity");
-    CHECK(query_value<bool>(database, "SELECT diverged FROM result WHERE run_id = " + diverged_id));
-    CHECK(query_value<std::string>(database, "SELECT widths::text FROM result LIMIT 1") ==
+    CHECK(
+        testing::query_value<std::string>(
+            database, "SELECT train_accuracy[3]::text FROM result WHERE run_id = " + diverged_id) ==
+        "-Infinity");
+    CHECK(testing::query_value<bool>(database,
+                                     "SELECT diverged FROM result WHERE run_id = " + diverged_id));
+    CHECK(testing::query_value<std::string>(database, "SELECT widths::text FROM result LIMIT 1") ==
           "{5,5,1}");
 }
 
@@ -165,7 +97,7 @@ TEST_CASE("RunQueue: a reaped coordinator's late completion is rejected",
     CHECK(reaped[0].status == "pending");
     CHECK(queue.reap_expired().empty());  // a second reaper finds nothing
     CHECK_FALSE(queue.heartbeat(zombie));
-    CHECK(query_value<int>(database, "SELECT max(lost_count) FROM run") == 1);
+    CHECK(testing::query_value<int>(database, "SELECT max(lost_count) FROM run") == 1);
 
     const auto successor = queue.register_coordinator(registration("host-b"));
     const auto fresh_claims = queue.claim(successor, 2);
@@ -173,9 +105,10 @@ TEST_CASE("RunQueue: a reaped coordinator's late completion is rejected",
     CHECK(fresh_claims[0].attempt == 2);
 
     CHECK(queue.complete(zombie, completions_for(stale_claims)).empty());
-    CHECK(query_value<int>(database, "SELECT count(*) FROM result") == 0);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM result") == 0);
     CHECK(queue.complete(successor, completions_for(fresh_claims)).size() == 2);
-    CHECK(query_value<int>(database, "SELECT count(*) FROM result WHERE attempt = 2") == 2);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM result WHERE attempt = 2") ==
+          2);
 }
 
 TEST_CASE("RunQueue: a run lost too often is dead-lettered", "[coordinator][db][queue]") {
@@ -196,8 +129,8 @@ TEST_CASE("RunQueue: a run lost too often is dead-lettered", "[coordinator][db][
         REQUIRE(reaped.size() == 1);
         CHECK(reaped[0].status == (round == 2 ? "failed" : "pending"));
     }
-    CHECK(query_value<std::string>(database, "SELECT last_error FROM run").find("lease expired") ==
-          0);
+    CHECK(testing::query_value<std::string>(database, "SELECT last_error FROM run")
+              .find("lease expired") == 0);
 }
 
 TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once",
@@ -216,7 +149,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once
         coordinator, RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
     REQUIRE(transient);
     CHECK(transient->status == "pending");
-    CHECK(query_value<bool>(
+    CHECK(testing::query_value<bool>(
         database,
         "SELECT not_before > now() + interval '50 seconds' FROM run WHERE run_id = " +
             std::to_string(claimed[0].run_id)));
@@ -244,14 +177,16 @@ TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once
             transaction.exec0("UPDATE run SET not_before = now() WHERE status = 'pending'");
         });
     }
-    CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") == 2);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") ==
+          2);
 
     CHECK(queue.redrive(std::string("unknown dataset")) == 1);
-    CHECK(query_value<int>(
+    CHECK(testing::query_value<int>(
               database, "SELECT count(*) FROM run WHERE status = 'pending' AND error_count = 0") ==
           1);
     CHECK(queue.redrive(std::nullopt) == 1);
-    CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") == 0);
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") ==
+          0);
 }
 
 TEST_CASE("RunQueue: releasing unstarted runs on drain charges nothing",
@@ -268,9 +203,10 @@ TEST_CASE("RunQueue: releasing unstarted runs on drain charges nothing",
     CHECK(queue.release(coordinator, {claimed[0].run_id, claimed[1].run_id, claimed[2].run_id}) ==
           3);
     CHECK(queue.release(coordinator, {claimed[0].run_id}) == 0);
-    CHECK(query_value<int>(database,
-                           "SELECT count(*) FROM run WHERE status = 'pending' AND error_count = 0 "
-                           "AND lost_count = 0 AND attempt = 1") == 3);
+    CHECK(testing::query_value<int>(
+              database,
+              "SELECT count(*) FROM run WHERE status = 'pending' AND error_count = 0 "
+              "AND lost_count = 0 AND attempt = 1") == 3);
     queue.mark_exited(coordinator);
     CHECK_FALSE(queue.heartbeat(coordinator));
 
@@ -323,10 +259,11 @@ TEST_CASE("RunQueue: concurrent claimer processes do every run exactly once",
         CHECK(WEXITSTATUS(status) == 0);
     }
     Database database(fresh.target());
-    CHECK(query_value<int>(database, "SELECT count(*) FROM result") == kRuns);
-    CHECK(query_value<int>(
+    CHECK(testing::query_value<int>(database, "SELECT count(*) FROM result") == kRuns);
+    CHECK(testing::query_value<int>(
               database, "SELECT count(*) FROM run WHERE status = 'done' AND attempt = 1") == kRuns);
-    CHECK(query_value<int>(database, "SELECT count(DISTINCT coordinator_id) FROM result") >= 1);
+    CHECK(testing::query_value<int>(database,
+                                    "SELECT count(DISTINCT coordinator_id) FROM result") >= 1);
 }
 
 }  // namespace joulesweep::coordinator

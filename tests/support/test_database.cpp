@@ -8,6 +8,8 @@
 #include <pqxx/pqxx>
 #include <unistd.h>
 
+#include "joulesweep/coordinator/migrations.hpp"
+
 namespace joulesweep::testing {
 namespace {
 
@@ -44,6 +46,11 @@ TestDatabase::~TestDatabase() {
     } catch (const std::exception&) {
         // A leftover test database is harmless; a throwing destructor is not.
     }
+}
+
+void migrate_fully(coordinator::Database& database) {
+    coordinator::MigrationRunner(database, coordinator::known_migrations(), "joulesweep test")
+        .migrate();
 }
 
 }  // namespace joulesweep::testing

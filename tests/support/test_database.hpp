@@ -4,7 +4,10 @@
 
 #include <string>
 
+#include <pqxx/pqxx>
+
 #include "joulesweep/coordinator/db/connection_target.hpp"
+#include "joulesweep/coordinator/db/database.hpp"
 
 namespace joulesweep::testing {
 
@@ -28,5 +31,15 @@ private:
     std::string name_;
     coordinator::ConnectionTarget target_;
 };
+
+// Applies every migration this build knows.
+void migrate_fully(coordinator::Database& database);
+
+// The single value `sql` returns (exactly one row, first column).
+template <typename Value>
+Value query_value(coordinator::Database& database, const std::string& sql) {
+    return database.with_transaction(
+        "query", [&](pqxx::work& transaction) { return transaction.exec1(sql)[0].as<Value>(); });
+}
 
 }  // namespace joulesweep::testing

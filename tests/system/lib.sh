@@ -42,6 +42,18 @@ require_test_database() {
     fi
 }
 
+# use_fresh_database: creates an empty database on the test server, dropped on exit, and
+# sets FRESH_DB to its connection string. Call admin SQL for server-wide statements.
+admin() { psql "$JOULESWEEP_TEST_DATABASE_URL" -v ON_ERROR_STOP=1 -Atqc "$1"; }
+use_fresh_database() {
+    require_test_database
+    fresh_database_name="joulesweep_system_$$"
+    admin "CREATE DATABASE $fresh_database_name"
+    trap 'admin "DROP DATABASE IF EXISTS $fresh_database_name WITH (FORCE)"; cleanup_test_dir' EXIT
+    FRESH_DB="$JOULESWEEP_TEST_DATABASE_URL dbname=$fresh_database_name"
+    export FRESH_DB
+}
+
 # run_joulesweep ARGS...: runs the binary, leaving its exit code in $status and its
 # stdout and stderr in $out and $err.
 # shellcheck disable=SC2034  # status, out and err are read by the tests that source this file

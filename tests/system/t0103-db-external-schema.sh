@@ -3,13 +3,8 @@
 # schema is newer than the binary is refused with nothing changed.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-require_test_database
-
-database="joulesweep_system_$$"
-admin() { psql "$JOULESWEEP_TEST_DATABASE_URL" -v ON_ERROR_STOP=1 -Atqc "$1"; }
-admin "CREATE DATABASE $database"
-trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)"; cleanup_test_dir' EXIT
-url="$JOULESWEEP_TEST_DATABASE_URL dbname=$database"
+use_fresh_database
+url="$FRESH_DB"
 cd "$TEST_DIR"
 
 run_joulesweep db migrate --db "$url"
@@ -22,7 +17,7 @@ expect_status 0 "db migrate --db again"
 JOULESWEEP_DB="$url" run_joulesweep status
 expect_status 0 "status with JOULESWEEP_DB"
 expect_contains "$out" "(current)"
-expect_contains "$out" "dbname=$database"
+expect_contains "$out" "dbname=$fresh_database_name"
 
 psql "$url" -v ON_ERROR_STOP=1 -qc \
     "INSERT INTO schema_migrations (version, name, checksum, applied_by) VALUES (9999, 'from_the_future', 'x', 'joulesweep 9.9')"

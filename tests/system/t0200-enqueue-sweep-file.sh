@@ -3,13 +3,8 @@
 # nothing; --dry-run writes nothing; a good file enqueues once; presets are listed.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
-require_test_database
-
-database="joulesweep_system_$$"
-admin() { psql "$JOULESWEEP_TEST_DATABASE_URL" -v ON_ERROR_STOP=1 -Atqc "$1"; }
-admin "CREATE DATABASE $database"
-trap 'admin "DROP DATABASE IF EXISTS $database WITH (FORCE)"; cleanup_test_dir' EXIT
-export JOULESWEEP_DB="$JOULESWEEP_TEST_DATABASE_URL dbname=$database"
+use_fresh_database
+export JOULESWEEP_DB="$FRESH_DB"
 count_runs() { psql "$JOULESWEEP_DB" -Atc "SELECT count(*) FROM run"; }
 
 run_joulesweep db migrate

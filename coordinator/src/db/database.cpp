@@ -1,5 +1,7 @@
 #include "joulesweep/coordinator/db/database.hpp"
 
+#include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +36,43 @@ std::string Database::server_version() {
     });
 }
 
+namespace {
+
+// libpqxx 6.4 throws some of its specific exception classes without the SQLSTATE it
+// dispatched on (insufficient_privilege, for one). Those classes stand for exactly one
+// code each, so the code is recovered from the class.
+template <typename Exception>
+bool is_a(const pqxx::sql_error& failure) {
+    return dynamic_cast<const Exception*>(&failure) != nullptr;
+}
+
+struct ClassCode {
+    bool (*matches)(const pqxx::sql_error&);
+    const char* sqlstate;
+};
+
+constexpr std::array kClassCodes{
+    ClassCode{is_a<pqxx::insufficient_privilege>, "42501"},
+    ClassCode{is_a<pqxx::unique_violation>, "23505"},
+    ClassCode{is_a<pqxx::foreign_key_violation>, "23503"},
+    ClassCode{is_a<pqxx::not_null_violation>, "23502"},
+    ClassCode{is_a<pqxx::check_violation>, "23514"},
+    ClassCode{is_a<pqxx::undefined_table>, "42P01"},
+    ClassCode{is_a<pqxx::undefined_column>, "42703"},
+    ClassCode{is_a<pqxx::undefined_function>, "42883"},
+};
+
+std::string sqlstate_of(const pqxx::sql_error& failure) {
+    if (!failure.sqlstate().empty()) {
+        return failure.sqlstate();
+    }
+    const auto* known = std::ranges::find_if(
+        kClassCodes, [&failure](const ClassCode& code) { return code.matches(failure); });
+    return known == kClassCodes.end() ? std::string() : std::string(known->sqlstate);
+}
+
+}  // namespace
+
 void Database::rethrow_as_database_error(std::string_view what,
                                          const pqxx::failure& failure) const {
     const std::string reason = common::single_line(failure.what());
@@ -50,8 +89,12 @@ void Database::rethrow_as_database_error(std::string_view what,
     }
     if (const auto* sql_failure = dynamic_cast<const pqxx::sql_error*>(&failure)) {
         const bool retryable = dynamic_cast<const pqxx::transaction_rollback*>(&failure) != nullptr;
-        throw common::DatabaseError(
-            fmt::format("{}: {} (SQLSTATE {})", what, reason, sql_failure->sqlstate()), retryable);
+        const std::string code = sqlstate_of(*sql_failure);
+        throw common::DatabaseError(code.empty()
+                                        ? fmt::format("{}: {}", what, reason)
+                                        : fmt::format("{}: {} (SQLSTATE {})", what, reason, code),
+                                    retryable,
+                                    code);
     }
     throw common::DatabaseError(fmt::format("{}: {}", what, reason));
 }

@@ -31,7 +31,25 @@ TEST_CASE("Database: an SQL error becomes a DatabaseError with step and SQLSTATE
         const std::string message = error.what();
         CHECK(message.rfind("read the queue: ", 0) == 0);
         CHECK(message.find("SQLSTATE 42P01") != std::string::npos);
+        CHECK(error.sqlstate() == "42P01");
         CHECK_FALSE(error.retryable());
+    }
+}
+
+TEST_CASE("Database: a refused privilege keeps its SQLSTATE", "[coordinator][db]") {
+    // libpqxx 6.4 throws insufficient_privilege without the code; Database restores it.
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    try {
+        database.with_transaction("write as nobody", [](pqxx::work& transaction) {
+            transaction.exec0("CREATE TABLE guarded (x int)");
+            transaction.exec0("SET LOCAL ROLE pg_read_all_data");
+            transaction.exec0("INSERT INTO guarded VALUES (1)");
+        });
+        FAIL("the insert did not throw");
+    } catch (const common::DatabaseError& error) {
+        CHECK(error.sqlstate() == "42501");
+        CHECK(std::string(error.what()).find("SQLSTATE 42501") != std::string::npos);
     }
 }
 

@@ -27,11 +27,27 @@ struct Command {
     int (*run)(const std::vector<std::string>& arguments, CommandContext& context);
 };
 
+// What one subcommand accepts besides the global options.
+struct CommandOptions {
+    std::string_view usage;                               // printed first by --help
+    boost::program_options::options_description visible;  // listed by --help
+    boost::program_options::options_description hidden;   // targets of positional words
+    boost::program_options::positional_options_description positional;
+};
+
+// Parses `arguments` against the command's options and the global ones, then completes
+// the globals from the environment. Returns false after printing --help (the command
+// then exits 0); throws ConfigError for anything malformed.
+bool parse_command_options(const std::vector<std::string>& arguments,
+                           const CommandOptions& options,
+                           CommandContext& context);
+
 // Every subcommand, in the order `joulesweep --help` lists them.
 const std::vector<Command>& all_commands();
 
 int run_db_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context);
+int run_queue_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_status_command(const std::vector<std::string>& arguments, CommandContext& context);
 
 }  // namespace joulesweep::app

@@ -6,6 +6,7 @@
 
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/coordinator/db/connection_target.hpp"
+#include "joulesweep/coordinator/db/database.hpp"
 #include "joulesweep/coordinator/embedded/embedded_postgres.hpp"
 
 namespace joulesweep::app {
@@ -19,6 +20,10 @@ coordinator::ConnectionTarget external_database(const GlobalOptions& options);
 // The --db target if one was given (parsed, never started); otherwise starts the
 // embedded cluster if needed and returns its socket target.
 coordinator::ConnectionTarget resolve_database(const GlobalOptions& options);
+
+// Connects to resolve_database(options) and checks that its schema is the one this
+// binary knows; throws DatabaseError telling the user to migrate (or upgrade) if not.
+coordinator::Database open_current_database(const GlobalOptions& options);
 
 // "joulesweep 0.1.0 (git 0123abcd)", recorded with migrations and, later, results.
 std::string software_name();

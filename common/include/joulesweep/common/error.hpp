@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace joulesweep::common {
 
@@ -48,8 +49,17 @@ public:
 
 class DatabaseError : public Error {
 public:
-    explicit DatabaseError(const std::string& message, bool retryable = false)
-        : Error(ErrorKind::kDatabase, message, retryable) {}
+    explicit DatabaseError(const std::string& message,
+                           bool retryable = false,
+                           std::string sqlstate = {})
+        : Error(ErrorKind::kDatabase, message, retryable), sqlstate_(std::move(sqlstate)) {}
+
+    // The server's five-character error code ("42501"); empty when there was none (no
+    // connection) or the client library did not pass it on.
+    const std::string& sqlstate() const noexcept { return sqlstate_; }
+
+private:
+    std::string sqlstate_;
 };
 
 class MpiError : public Error {

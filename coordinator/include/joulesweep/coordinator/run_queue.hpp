@@ -103,6 +103,9 @@ public:
     // or those whose last_error contains `error_substring`. Returns how many.
     int redrive(const std::optional<std::string>& error_substring);
 
+    // How many failed runs redrive(error_substring) would put back.
+    int count_dead_letters(const std::optional<std::string>& error_substring);
+
 private:
     Database& database_;
     const QueueOptions options_;

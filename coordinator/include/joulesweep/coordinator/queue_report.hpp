@@ -1,0 +1,29 @@
+#pragma once
+// The queue as `joulesweep status` shows it: a few small tables read from the views of
+// migration 0003 (progress, queue_summary, coordinators, runs_in_flight, failures,
+// throughput). Values arrive as display text; the caller only lays them out.
+
+#include <string>
+#include <vector>
+
+#include "joulesweep/coordinator/db/database.hpp"
+
+namespace joulesweep::coordinator {
+
+struct ReportTable {
+    std::string title;
+    std::string empty_text;  // what to say instead of an empty table
+    std::vector<std::string> columns;
+    std::vector<bool> numeric;                   // per column: right-align it
+    std::vector<std::vector<std::string>> rows;  // SQL NULL shows as "-"
+    bool truncated = false;                      // more rows exist than the row limit let through
+};
+
+struct QueueReportOptions {
+    int row_limit = 20;  // for the long tables (queue by dataset, runs in flight, failures)
+};
+
+// One read-only transaction, so every table describes the same instant.
+std::vector<ReportTable> read_queue_report(Database& database, const QueueReportOptions& options);
+
+}  // namespace joulesweep::coordinator
