@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/topology.hpp"
+#include "joulesweep/coordinator/sql_array.hpp"
 
 namespace joulesweep::coordinator {
 namespace {
@@ -47,22 +48,6 @@ JOIN experiment e USING (experiment_key)
 CROSS JOIN LATERAL generate_series(0, s.repetitions - 1) AS r(repetition)
 ON CONFLICT (experiment_id, repetition) DO NOTHING)sql";
 
-std::string text_array(const std::vector<std::string>& values) {
-    std::string text = "{";
-    for (std::size_t index = 0; index < values.size(); ++index) {
-        text += index == 0 ? "\"" : ",\"";
-        for (const char character : values[index]) {
-            if (character == '"' || character == '\\') {
-                text.push_back('\\');
-            }
-            text.push_back(character);
-        }
-        text.push_back('"');
-    }
-    text.push_back('}');
-    return text;
-}
-
 }  // namespace
 
 EnqueueReport enqueue_plan(Database& database, const SweepPlan& plan) {
@@ -90,7 +75,7 @@ EnqueueReport enqueue_plan(Database& database, const SweepPlan& plan) {
                                           config.validation_fraction,
                                           config.backend,
                                           common::to_json(config),
-                                          text_array(planned.labels),
+                                          sql_array(planned.labels),
                                           planned.repetitions,
                                           planned.priority);
             }

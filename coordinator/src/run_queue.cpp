@@ -1,5 +1,6 @@
 #include "joulesweep/coordinator/run_queue.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,13 +18,17 @@ namespace joulesweep::coordinator {
 namespace {
 
 constexpr std::size_t kMaxErrorLength = 4000;
+constexpr const char* kClaimStatement = "joulesweep_claim";
+constexpr const char* kCompleteStatement = "joulesweep_complete";
 
 // The claim takes its rows in a MATERIALIZED CTE: a plain IN (SELECT ... LIMIT ... SKIP
-// LOCKED) may be re-run per outer row by the planner and claim more than asked.
+// LOCKED) may be re-run per outer row by the planner and claim more than asked. Only an
+// active coordinator claims: once reaped (expired) or draining, it gets nothing.
 constexpr const char* kClaimSql = R"sql(
 WITH picked AS MATERIALIZED (
     SELECT run_id FROM run
     WHERE status = 'pending' AND not_before <= now()
+      AND EXISTS (SELECT FROM coordinator WHERE coordinator_id = $1 AND state = 'active')
     ORDER BY priority DESC, run_id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
@@ -35,6 +40,9 @@ FROM picked
 WHERE r.run_id = picked.run_id
 RETURNING r.run_id, r.experiment_id, r.repetition, r.seed, r.attempt)sql";
 
+// Expires coordinators whose lease ran out and requeues every running run whose owner is
+// no longer live: those of the coordinators expired now, and stragglers of ones expired
+// or exited before (a claim that committed while its coordinator was being reaped).
 constexpr const char* kReapSql = R"sql(
 WITH dead AS (
     UPDATE coordinator SET state = 'expired'
@@ -48,28 +56,55 @@ SET status = CASE WHEN r.lost_count + 1 >= r.max_lost THEN 'failed' ELSE 'pendin
     owner_id = NULL,
     current_epoch = NULL,
     not_before = now() + make_interval(secs => $2),
-    last_error = 'lease expired: coordinator ' || r.owner_id || ' stopped sending heartbeats'
-FROM dead
-WHERE r.owner_id = dead.coordinator_id AND r.status = 'running'
+    last_error = 'lease expired: coordinator ' || r.owner_id || ' stopped heartbeating or exited'
+WHERE r.status = 'running'
+  AND (r.owner_id IN (SELECT coordinator_id FROM dead)
+       OR NOT EXISTS (SELECT FROM coordinator c
+                      WHERE c.coordinator_id = r.owner_id AND c.state IN ('active', 'draining')))
 RETURNING r.run_id, r.status)sql";
 
-constexpr const char* kStageTableSql = R"sql(
-CREATE TEMP TABLE IF NOT EXISTS staged_result (LIKE result INCLUDING DEFAULTS)
-ON COMMIT DELETE ROWS)sql";
-
-// Marks the fenced winners done and stores only their staged results.
-constexpr const char* kCompleteSql = R"sql(
-WITH won AS (
+// Stores a batch of results in one statement: each array parameter holds one element per
+// run (the per-epoch series as array literals, cast per element), the fenced winners are
+// marked done, and only their results are inserted. Runs not ours under that attempt, or
+// already done, are skipped; a repeated completion inserts nothing.
+const std::string& complete_sql() {
+    static const std::string sql = [] {
+        std::string columns;
+        std::string casts;
+        std::string parameters;
+        int parameter = 12;  // $1 coordinator, $2..$11 the fixed columns below
+        for (const auto name : common::kStatisticNames) {
+            columns += fmt::format(", {}", name);
+            casts += fmt::format(", i.{}::real[]", name);
+            parameters += fmt::format(", ${}::text[]", parameter++);
+        }
+        return fmt::format(R"sql(
+WITH incoming AS (
+    SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::text[]{})
+        AS i(run_id, attempt, seed, host, slurm_job_id, software, widths, parameter_count,
+             diverged, epoch_wall_s{})
+), won AS (
     UPDATE run r
     SET status = 'done', finished_at = now(), owner_id = NULL
-    FROM (SELECT DISTINCT run_id, attempt FROM staged_result) AS c
+    FROM (SELECT DISTINCT run_id, attempt FROM incoming) AS c
     WHERE r.run_id = c.run_id AND r.attempt = c.attempt AND r.owner_id = $1 AND r.status = 'running'
     RETURNING r.run_id
 )
-INSERT INTO result
-SELECT s.* FROM staged_result s JOIN won USING (run_id)
+INSERT INTO result (run_id, attempt, coordinator_id, seed, host, slurm_job_id, software, widths,
+                    parameter_count, diverged, epoch_wall_s{})
+SELECT i.run_id, i.attempt, $1, i.seed, i.host, i.slurm_job_id, i.software::jsonb,
+       i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[]{}
+FROM incoming i JOIN won USING (run_id)
 ON CONFLICT (run_id) DO NOTHING
-RETURNING run_id)sql";
+RETURNING run_id)sql",
+                           parameters,
+                           columns,
+                           columns,
+                           casts);
+    }();
+    return sql;
+}
 
 constexpr const char* kFailSql = R"sql(
 UPDATE run r
@@ -84,67 +119,80 @@ SET status = CASE WHEN $4 OR r.error_count + 1 >= r.max_errors THEN 'failed' ELS
 WHERE r.run_id = $2 AND r.attempt = $3 AND r.owner_id = $1 AND r.status = 'running'
 RETURNING r.run_id, r.status)sql";
 
-// Fields per staged result row: 11 provenance and shape fields, then the statistics.
-constexpr std::size_t kStagedFieldCount = 11 + common::kStatisticCount;
-using StagedRow = std::vector<std::optional<std::string>>;
+// A batch of completions as one array literal per result column (see complete_sql).
+struct CompletionColumns {
+    std::vector<std::int64_t> run_ids;
+    std::vector<std::int64_t> attempts;
+    std::vector<std::int64_t> seeds;
+    std::vector<std::string> hosts;
+    std::vector<std::optional<std::string>> slurm_job_ids;
+    std::vector<std::string> software;
+    std::vector<std::string> widths;
+    std::vector<std::int64_t> parameter_counts;
+    std::vector<std::string> diverged;
+    std::vector<std::string> epoch_wall_s;
+    std::array<std::vector<std::string>, common::kStatisticCount> statistics;
+};
 
-// libpqxx 6.4 streams tuples only, so a row of strings becomes a tuple of the same size.
-template <std::size_t... Index>
-auto as_tuple(const StagedRow& row, std::index_sequence<Index...> /*indices*/) {
-    return std::make_tuple(row[Index]...);
-}
-
-std::vector<std::string> staged_columns() {
-    std::vector<std::string> columns{"run_id",
-                                     "attempt",
-                                     "coordinator_id",
-                                     "seed",
-                                     "host",
-                                     "slurm_job_id",
-                                     "software",
-                                     "widths",
-                                     "parameter_count",
-                                     "diverged",
-                                     "epoch_wall_s"};
-    for (const auto name : common::kStatisticNames) {
-        columns.emplace_back(name);
+CompletionColumns completion_columns(const std::vector<RunCompletion>& completions) {
+    CompletionColumns columns;
+    for (const RunCompletion& completion : completions) {
+        const common::RunResult& result = completion.result;
+        const std::size_t epochs = result.epoch_wall_s.size();
+        columns.run_ids.push_back(completion.run_id);
+        columns.attempts.push_back(completion.attempt);
+        columns.seeds.push_back(result.seed);
+        columns.hosts.push_back(result.host);
+        columns.slurm_job_ids.push_back(result.slurm_job_id);
+        columns.software.push_back(result.software_json);
+        columns.widths.push_back(sql_array(result.widths));
+        columns.parameter_counts.push_back(result.parameter_count);
+        columns.diverged.emplace_back(result.diverged ? "true" : "false");
+        columns.epoch_wall_s.push_back(sql_array(result.epoch_wall_s));
+        for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
+            const auto& series = result.statistics.at(index);
+            if (series.size() != epochs) {
+                throw common::InternalError(fmt::format("run {}: {} has {} values for {} epochs",
+                                                        completion.run_id,
+                                                        common::kStatisticNames.at(index),
+                                                        series.size(),
+                                                        epochs));
+            }
+            columns.statistics.at(index).push_back(sql_array(series));
+        }
     }
     return columns;
 }
 
-std::vector<std::optional<std::string>> staged_row(std::int64_t coordinator_id,
-                                                   const RunCompletion& completion) {
-    const common::RunResult& result = completion.result;
-    const std::size_t epochs = result.epoch_wall_s.size();
-    std::vector<std::optional<std::string>> row{std::to_string(completion.run_id),
-                                                std::to_string(completion.attempt),
-                                                std::to_string(coordinator_id),
-                                                std::to_string(result.seed),
-                                                result.host,
-                                                result.slurm_job_id,
-                                                result.software_json,
-                                                sql_array(result.widths),
-                                                std::to_string(result.parameter_count),
-                                                result.diverged ? "true" : "false",
-                                                sql_array(result.epoch_wall_s)};
-    for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
-        const auto& series = result.statistics.at(index);
-        if (series.size() != epochs) {
-            throw common::InternalError(fmt::format("run {}: {} has {} values for {} epochs",
-                                                    completion.run_id,
-                                                    common::kStatisticNames.at(index),
-                                                    series.size(),
-                                                    epochs));
-        }
-        row.emplace_back(sql_array(series));
-    }
-    return row;
+// The statistics columns as parameters after the fixed ones.
+template <std::size_t... Index>
+pqxx::result exec_complete(pqxx::work& transaction,
+                           std::int64_t coordinator_id,
+                           const CompletionColumns& columns,
+                           std::index_sequence<Index...> /*indices*/) {
+    return transaction.exec_prepared(kCompleteStatement,
+                                     coordinator_id,
+                                     sql_array(columns.run_ids),
+                                     sql_array(columns.attempts),
+                                     sql_array(columns.seeds),
+                                     sql_array(columns.hosts),
+                                     sql_array(columns.slurm_job_ids),
+                                     sql_array(columns.software),
+                                     sql_array(columns.widths),
+                                     sql_array(columns.parameter_counts),
+                                     sql_array(columns.diverged),
+                                     sql_array(columns.epoch_wall_s),
+                                     sql_array(std::get<Index>(columns.statistics))...);
 }
 
 }  // namespace
 
 RunQueue::RunQueue(Database& database, QueueOptions options)
-    : database_(database), options_(options) {}
+    : database_(database), options_(options) {
+    // Planned once per connection instead of at every call: the hot path.
+    database_.prepare(kClaimStatement, kClaimSql);
+    database_.prepare(kCompleteStatement, complete_sql());
+}
 
 std::int64_t RunQueue::register_coordinator(const CoordinatorRegistration& registration) {
     return database_.with_transaction("register the coordinator", [&](pqxx::work& transaction) {
@@ -167,7 +215,7 @@ std::vector<ClaimedRun> RunQueue::claim(std::int64_t coordinator_id, int count) 
         return {};
     }
     return database_.with_transaction("claim runs", [&](pqxx::work& transaction) {
-        const pqxx::result rows = transaction.exec_params(kClaimSql, coordinator_id, count);
+        const pqxx::result rows = transaction.exec_prepared(kClaimStatement, coordinator_id, count);
         std::vector<ClaimedRun> claimed;
         claimed.reserve(rows.size());
         for (const auto& row : rows) {
@@ -213,22 +261,16 @@ std::vector<std::int64_t> RunQueue::complete(std::int64_t coordinator_id,
     if (completions.empty()) {
         return {};
     }
-    std::vector<std::vector<std::optional<std::string>>> rows;
-    rows.reserve(completions.size());
-    for (const RunCompletion& completion : completions) {
-        rows.push_back(staged_row(coordinator_id, completion));
-    }
+    const CompletionColumns columns = completion_columns(completions);
     return database_.with_transaction("store completed runs", [&](pqxx::work& transaction) {
-        transaction.exec0("SET LOCAL client_min_messages = warning");  // quiet "already exists"
-        transaction.exec0(kStageTableSql);
-        pqxx::stream_to stream(transaction, "staged_result", staged_columns());
-        for (const auto& row : rows) {
-            JOULESWEEP_CHECK(row.size() == kStagedFieldCount, "staged row has the wrong width");
-            stream << as_tuple(row, std::make_index_sequence<kStagedFieldCount>{});
-        }
-        stream.complete();
+        const pqxx::result rows =
+            exec_complete(transaction,
+                          coordinator_id,
+                          columns,
+                          std::make_index_sequence<common::kStatisticCount>{});
         std::vector<std::int64_t> accepted;
-        for (const auto& row : transaction.exec_params(kCompleteSql, coordinator_id)) {
+        accepted.reserve(rows.size());
+        for (const auto& row : rows) {
             accepted.push_back(row[0].as<std::int64_t>());
         }
         return accepted;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,22 +21,53 @@ void append_float(std::string& text, float value) {
     }
 }
 
-}  // namespace
+void append_quoted(std::string& text, const std::string& value) {
+    text.push_back('"');
+    for (const char character : value) {
+        if (character == '"' || character == '\\') {
+            text.push_back('\\');
+        }
+        text.push_back(character);
+    }
+    text.push_back('"');
+}
 
-std::string sql_array(const std::vector<float>& values) {
+// "{a,b,c}" with each element written by append(text, element).
+template <typename Values, typename Append>
+std::string array_literal(const Values& values, Append append) {
     std::string text = "{";
     for (std::size_t index = 0; index < values.size(); ++index) {
         if (index > 0) {
             text.push_back(',');
         }
-        append_float(text, values[index]);
+        append(text, values[index]);
     }
     text.push_back('}');
     return text;
 }
 
+}  // namespace
+
+std::string sql_array(const std::vector<float>& values) {
+    return array_literal(values, append_float);
+}
+
 std::string sql_array(const std::vector<std::int64_t>& values) {
     return fmt::format("{{{}}}", fmt::join(values, ","));
+}
+
+std::string sql_array(const std::vector<std::string>& values) {
+    return array_literal(values, append_quoted);
+}
+
+std::string sql_array(const std::vector<std::optional<std::string>>& values) {
+    return array_literal(values, [](std::string& text, const std::optional<std::string>& value) {
+        if (value) {
+            append_quoted(text, *value);
+        } else {
+            text += "NULL";
+        }
+    });
 }
 
 }  // namespace joulesweep::coordinator

@@ -55,6 +55,9 @@ TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
     completions[1].result.diverged = true;
     completions[1].result.statistics[0][2] = std::nanf("");
     completions[1].result.statistics[1][2] = -INFINITY;
+    completions[2].result.host = R"(node "7"\b's)";
+    completions[2].result.slurm_job_id = "4242_1";
+    completions[2].result.software_json = R"({"joulesweep": "0.1 \"quoted\""})";
     CHECK(queue.complete(coordinator, completions).size() == 3);
     CHECK(queue.complete(coordinator, completions).empty());
     CHECK(testing::query_value<int>(database, "SELECT count(*) FROM result") == 3);
@@ -74,6 +77,14 @@ TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
                                      "SELECT diverged FROM result WHERE run_id = " + diverged_id));
     CHECK(testing::query_value<std::string>(database, "SELECT widths::text FROM result LIMIT 1") ==
           "{5,5,1}");
+    const auto quoted_id = std::to_string(claimed[2].run_id);
+    CHECK(testing::query_value<std::string>(
+              database,
+              "SELECT host || '|' || slurm_job_id || '|' || (software->>'joulesweep') FROM result "
+              "WHERE run_id = " +
+                  quoted_id) == R"(node "7"\b's|4242_1|0.1 "quoted")");
+    CHECK(testing::query_value<int>(database,
+                                    "SELECT count(*) FROM result WHERE slurm_job_id IS NULL") == 2);
 }
 
 TEST_CASE("RunQueue: a reaped coordinator's late completion is rejected",
@@ -187,6 +198,34 @@ TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once
     CHECK(queue.redrive(std::nullopt) == 1);
     CHECK(testing::query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'failed'") ==
           0);
+}
+
+TEST_CASE("RunQueue: only an active coordinator claims; the reaper requeues stragglers",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 6);
+    RunQueue queue(database, fast_options());
+    const auto draining = queue.register_coordinator(registration("node-1"));
+    queue.mark_draining(draining);
+    CHECK(queue.claim(draining, 2).empty());
+    CHECK(queue.claim(999999, 2).empty());  // never registered
+
+    // A claim that committed while its coordinator was being reaped leaves running runs
+    // under an expired owner; the next reap puts them back.
+    const auto late = queue.register_coordinator(registration("node-2"));
+    const auto claimed = queue.claim(late, 2);
+    REQUIRE(claimed.size() == 2);
+    database.with_transaction("expire it behind its back", [&](pqxx::work& transaction) {
+        transaction.exec_params0(
+            "UPDATE coordinator SET state = 'expired' WHERE coordinator_id = $1", late);
+    });
+    const auto transitions = queue.reap_expired();
+    CHECK(transitions.size() == 2);
+    CHECK(testing::query_value<int>(database,
+                                    "SELECT count(*) FROM run WHERE status = 'pending' AND "
+                                    "lost_count = 1") == 2);
+    CHECK(queue.complete(late, completions_for(claimed)).empty());
 }
 
 TEST_CASE("RunQueue: releasing unstarted runs on drain charges nothing",

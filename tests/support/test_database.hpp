@@ -8,28 +8,21 @@
 
 #include "joulesweep/coordinator/db/connection_target.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
+#include "joulesweep/coordinator/db/scratch_database.hpp"
 
 namespace joulesweep::testing {
 
 class TestDatabase {
 public:
     TestDatabase();
-    ~TestDatabase();
-
-    TestDatabase(const TestDatabase&) = delete;
-    TestDatabase& operator=(const TestDatabase&) = delete;
-    TestDatabase(TestDatabase&&) = delete;
-    TestDatabase& operator=(TestDatabase&&) = delete;
 
     // Where the fresh database is (the server's URL with dbname replaced).
-    const coordinator::ConnectionTarget& target() const noexcept { return target_; }
+    const coordinator::ConnectionTarget& target() const noexcept { return scratch_.target(); }
 
-    const std::string& name() const noexcept { return name_; }
+    const std::string& name() const noexcept { return scratch_.name(); }
 
 private:
-    std::string server_conninfo_;
-    std::string name_;
-    coordinator::ConnectionTarget target_;
+    coordinator::ScratchDatabase scratch_;
 };
 
 // Applies every migration this build knows.

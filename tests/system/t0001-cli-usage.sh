@@ -18,6 +18,29 @@ done
 run_joulesweep status --help
 expect_status 0 "joulesweep status --help"
 expect_contains "$out" "Usage: joulesweep status"
+expect_contains "$out" "--limit N"
+
+run_joulesweep queue --help
+expect_status 0 "joulesweep queue --help"
+for word in redrive "--matching TEXT" "--dry-run"; do
+    expect_contains "$out" "$word"
+done
+
+run_joulesweep bench --help
+expect_status 0 "joulesweep bench --help"
+for word in "Usage: joulesweep bench queue" joulesweep_bench "--claimers N,..." "--latency-pending N,..."; do
+    expect_contains "$out" "$word"
+done
+
+# Misused bench options are refused before any database is touched.
+for misuse in "bench" "bench training" "bench queue --claimers 1,,4" "bench queue --claimers 0" \
+    "bench queue --seconds 0" "bench queue --preset nosuch"; do
+    read -r -a words <<<"$misuse"
+    run_joulesweep --db "host=/nonexistent" "${words[@]}"
+    expect_status 2 "joulesweep $misuse"
+    expect_one_line "$err"
+done
+expect_contains "$err" "bench: unknown preset 'nosuch'"
 
 run_joulesweep --version
 expect_status 0 "joulesweep --version"

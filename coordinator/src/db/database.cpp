@@ -29,6 +29,15 @@ Database::Database(ConnectionTarget target) : target_(std::move(target)) {
     }
 }
 
+void Database::prepare(const std::string& name, const std::string& sql) {
+    try {
+        connection_->prepare(name, sql);
+    } catch (const pqxx::argument_error& error) {
+        throw common::InternalError(
+            fmt::format("prepared statement {} redefined: {}", name, error.what()));
+    }
+}
+
 std::string Database::server_version() {
     return with_transaction("read the server version", [](pqxx::work& transaction) {
         return transaction.exec1("SELECT 'PostgreSQL ' || current_setting('server_version')")[0]

@@ -4,6 +4,7 @@
 // that reads back to the same float, and NaN/Infinity in PostgreSQL's spelling.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,5 +12,10 @@ namespace joulesweep::coordinator {
 
 std::string sql_array(const std::vector<float>& values);
 std::string sql_array(const std::vector<std::int64_t>& values);
+
+// Text elements, each double-quoted with quotes and backslashes escaped, so any text
+// (including other array literals and JSON) round-trips; nullopt becomes NULL.
+std::string sql_array(const std::vector<std::string>& values);
+std::string sql_array(const std::vector<std::optional<std::string>>& values);
 
 }  // namespace joulesweep::coordinator

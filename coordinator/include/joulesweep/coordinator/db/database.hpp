@@ -41,6 +41,11 @@ public:
         }
     }
 
+    // Declares a prepared statement for transaction.exec_prepared(name, ...). libpqxx
+    // prepares it on first use and again after a reconnect; declaring the same name with
+    // the same SQL twice is harmless, with different SQL a bug (InternalError).
+    void prepare(const std::string& name, const std::string& sql);
+
     // "PostgreSQL 15.20" as the server reports it.
     std::string server_version();
 
