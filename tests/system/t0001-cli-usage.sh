@@ -20,6 +20,15 @@ expect_status 0 "joulesweep status --help"
 expect_contains "$out" "Usage: joulesweep status"
 expect_contains "$out" "--limit N"
 
+run_joulesweep datasets --help
+expect_status 0 "joulesweep datasets --help"
+for word in list prepare "--only NAME,..." "--mnist-dir DIR" "--datasets-dir DIR" fetch-mnist.sh; do
+    expect_contains "$out" "$word"
+done
+run_joulesweep datasets
+expect_status 2 "joulesweep datasets without an action"
+expect_contains "$err" "datasets: missing ACTION (list or prepare"
+
 run_joulesweep queue --help
 expect_status 0 "joulesweep queue --help"
 for word in redrive "--matching TEXT" "--dry-run"; do

@@ -1,0 +1,48 @@
+#pragma once
+// BUTTER's preprocessing of one column (butter-spec section 1.2), fitted on the whole
+// column and applied to it. The first rule that matches wins:
+//   1 distinct value or none            -> dropped
+//   exactly 2 distinct values           -> one 0/1 column, 1 where the value equals row 0's
+//   <= 20 distinct values, or any text  -> one-hot, categories in sorted order (numerically
+//                                          for numeric columns)
+//   otherwise                           -> min-max scaled to [0, 1]
+// MNIST's pixels follow a rule of their own: value / 255, constant columns kept.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "joulesweep/worker/datasets/raw_table.hpp"
+
+namespace joulesweep::worker {
+
+enum class ColumnRule { kDrop, kBinary, kOneHot, kMinMax, kScale };
+
+std::string_view to_text(ColumnRule rule) noexcept;
+
+// Columns with at most this many distinct values are one-hot encoded.
+constexpr std::size_t kMaxOneHotCategories = 20;
+
+struct ColumnTransform {
+    std::string column;
+    ColumnRule rule = ColumnRule::kDrop;
+    bool numeric = true;              // every cell parsed as a number
+    std::vector<std::string> values;  // binary: {the value that becomes 1}; one-hot: categories
+    double minimum = 0;               // min-max
+    double maximum = 0;               // min-max; scale: the divisor
+
+    // Output columns this transform produces.
+    int width() const noexcept;
+};
+
+ColumnTransform fit_column(const RawColumn& column);
+
+// Writes the transformed column into `out` (row-major, `stride` floats per row) starting
+// at column `offset`. REQUIRES: the column is the one the transform was fitted on.
+void apply_column(const ColumnTransform& transform,
+                  const RawColumn& column,
+                  float* out,
+                  std::size_t stride,
+                  std::size_t offset);
+
+}  // namespace joulesweep::worker

@@ -1,0 +1,234 @@
+#include "joulesweep/worker/datasets/dataset_file.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <hdf5.h>
+#include <nlohmann/json.hpp>
+
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/common/hdf5_call.hpp"
+#include "joulesweep/common/hdf5_handle.hpp"
+
+namespace joulesweep::worker {
+namespace {
+
+using common::hdf5_check;
+using common::Hdf5Handle;
+
+constexpr unsigned kDeflateLevel = 4;
+constexpr hsize_t kChunkFloats = hsize_t{1} << 18;  // 1 MiB chunks
+
+// Variable-length UTF-8 strings, so h5py reads them as str rather than bytes.
+Hdf5Handle string_type() {
+    Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
+    hdf5_check(H5Tset_size(type.get(), H5T_VARIABLE), "make a variable-length string type");
+    hdf5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "mark a string UTF-8");
+    return type;
+}
+
+void write_string_attribute(hid_t object, const char* name, const std::string& value) {
+    const Hdf5Handle type = string_type();
+    const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar space");
+    const Hdf5Handle attribute(
+        H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose,
+        name);
+    const char* text = value.c_str();
+    hdf5_check(H5Awrite(attribute.get(), type.get(), static_cast<const void*>(&text)), name);
+}
+
+void write_integer_attribute(hid_t object, const char* name, std::int64_t value) {
+    const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar space");
+    const Hdf5Handle attribute(
+        H5Acreate2(object, name, H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+        H5Aclose,
+        name);
+    hdf5_check(H5Awrite(attribute.get(), H5T_NATIVE_INT64, &value), name);
+}
+
+std::string read_string_attribute(hid_t object, const char* name) {
+    const Hdf5Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, name);
+    const Hdf5Handle type = string_type();
+    char* text = nullptr;
+    hdf5_check(H5Aread(attribute.get(), type.get(), static_cast<void*>(&text)), name);
+    std::string value = text == nullptr ? std::string() : std::string(text);
+    H5free_memory(text);
+    return value;
+}
+
+std::int64_t read_integer_attribute(hid_t object, const char* name) {
+    const Hdf5Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, name);
+    std::int64_t value = 0;
+    hdf5_check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), name);
+    return value;
+}
+
+void write_matrix(hid_t file,
+                  const char* name,
+                  const std::vector<float>& values,
+                  std::int64_t rows,
+                  int columns) {
+    const std::array<hsize_t, 2> dims{static_cast<hsize_t>(rows), static_cast<hsize_t>(columns)};
+    const std::array<hsize_t, 2> chunk{
+        std::clamp<hsize_t>(kChunkFloats / dims[1], 1, std::max<hsize_t>(dims[0], 1)), dims[1]};
+    const Hdf5Handle space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose, name);
+    const Hdf5Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, name);
+    hdf5_check(H5Pset_chunk(properties.get(), 2, chunk.data()), name);
+    hdf5_check(H5Pset_shuffle(properties.get()), name);
+    hdf5_check(H5Pset_deflate(properties.get(), kDeflateLevel), name);
+    const Hdf5Handle dataset(
+        H5Dcreate2(
+            file, name, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, properties.get(), H5P_DEFAULT),
+        H5Dclose,
+        name);
+    hdf5_check(
+        H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        name);
+}
+
+std::vector<float> read_matrix(hid_t file, const char* name, std::int64_t& rows, int& columns) {
+    const Hdf5Handle dataset(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, name);
+    const Hdf5Handle space(H5Dget_space(dataset.get()), H5Sclose, name);
+    std::array<hsize_t, 2> dims{};
+    if (H5Sget_simple_extent_ndims(space.get()) != 2) {
+        throw common::StorageError(fmt::format("/{} is not a matrix", name));
+    }
+    hdf5_check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), name);
+    rows = static_cast<std::int64_t>(dims[0]);
+    columns = static_cast<int>(dims[1]);
+    std::vector<float> values(dims[0] * dims[1]);
+    hdf5_check(
+        H5Dread(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+        name);
+    return values;
+}
+
+nlohmann::json transform_json(const ColumnTransform& transform) {
+    nlohmann::json json{{"column", transform.column},
+                        {"rule", std::string(to_text(transform.rule))},
+                        {"numeric", transform.numeric}};
+    if (transform.rule == ColumnRule::kBinary) {
+        json["one"] = transform.values.front();
+    }
+    if (transform.rule == ColumnRule::kOneHot) {
+        json["categories"] = transform.values;
+    }
+    if (transform.rule == ColumnRule::kMinMax) {
+        json["min"] = transform.minimum;
+        json["max"] = transform.maximum;
+    }
+    if (transform.rule == ColumnRule::kScale) {
+        json["divisor"] = transform.maximum;
+    }
+    return json;
+}
+
+ColumnTransform transform_from_json(const nlohmann::json& json) {
+    ColumnTransform transform;
+    transform.column = json.at("column").get<std::string>();
+    transform.numeric = json.at("numeric").get<bool>();
+    const auto rule = json.at("rule").get<std::string>();
+    for (const ColumnRule candidate : {ColumnRule::kDrop,
+                                       ColumnRule::kBinary,
+                                       ColumnRule::kOneHot,
+                                       ColumnRule::kMinMax,
+                                       ColumnRule::kScale}) {
+        if (to_text(candidate) == rule) {
+            transform.rule = candidate;
+        }
+    }
+    if (json.contains("one")) {
+        transform.values = {json.at("one").get<std::string>()};
+    }
+    if (json.contains("categories")) {
+        transform.values = json.at("categories").get<std::vector<std::string>>();
+    }
+    transform.minimum = json.value("min", 0.0);
+    transform.maximum =
+        json.contains("divisor") ? json.at("divisor").get<double>() : json.value("max", 0.0);
+    return transform;
+}
+
+common::Task task_from_text(const std::string& text) {
+    for (const common::Task task :
+         {common::Task::kRegression, common::Task::kBinary, common::Task::kClassification}) {
+        if (common::to_text(task) == text) {
+            return task;
+        }
+    }
+    throw common::StorageError(fmt::format("unknown task '{}'", text));
+}
+
+}  // namespace
+
+void write_dataset_file(const std::filesystem::path& path,
+                        const PreparedDataset& dataset,
+                        const std::string& prepared_by) {
+    const std::filesystem::path partial = path.string() + ".partial";
+    {
+        const Hdf5Handle file(H5Fcreate(partial.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                              H5Fclose,
+                              fmt::format("create {}", partial.string()));
+        write_matrix(file.get(), "inputs", dataset.inputs, dataset.rows, dataset.input_width);
+        write_matrix(file.get(), "targets", dataset.targets, dataset.rows, dataset.output_width);
+        nlohmann::json transforms{{"inputs", nlohmann::json::array()},
+                                  {"target", transform_json(dataset.target_transform)}};
+        for (const ColumnTransform& transform : dataset.input_transforms) {
+            transforms["inputs"].push_back(transform_json(transform));
+        }
+        write_string_attribute(file.get(), "name", dataset.name);
+        write_string_attribute(file.get(), "task", std::string(common::to_text(dataset.task)));
+        write_string_attribute(file.get(), "loss", std::string(loss_name(dataset.task)));
+        write_string_attribute(
+            file.get(), "output_activation", std::string(output_activation(dataset.task)));
+        write_integer_attribute(file.get(), "rows", dataset.rows);
+        write_integer_attribute(file.get(), "raw_features", dataset.raw_features);
+        write_string_attribute(file.get(), "source_sha256", dataset.source_sha256);
+        write_string_attribute(file.get(), "prepared_by", prepared_by);
+        write_string_attribute(file.get(), "transforms", transforms.dump());
+    }
+    std::filesystem::rename(partial, path);
+}
+
+PreparedDataset read_dataset_file(const std::filesystem::path& path) {
+    if (!std::filesystem::exists(path)) {
+        throw common::StorageError(fmt::format(
+            "no prepared dataset at {}: run `joulesweep datasets prepare`", path.string()));
+    }
+    try {
+        const Hdf5Handle file(
+            H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open the file");
+        PreparedDataset dataset;
+        dataset.name = read_string_attribute(file.get(), "name");
+        dataset.task = task_from_text(read_string_attribute(file.get(), "task"));
+        dataset.raw_features = static_cast<int>(read_integer_attribute(file.get(), "raw_features"));
+        dataset.source_sha256 = read_string_attribute(file.get(), "source_sha256");
+        std::int64_t target_rows = 0;
+        dataset.inputs = read_matrix(file.get(), "inputs", dataset.rows, dataset.input_width);
+        dataset.targets = read_matrix(file.get(), "targets", target_rows, dataset.output_width);
+        if (target_rows != dataset.rows) {
+            throw common::StorageError(
+                fmt::format("/inputs has {} rows but /targets has {}", dataset.rows, target_rows));
+        }
+        const auto transforms =
+            nlohmann::json::parse(read_string_attribute(file.get(), "transforms"));
+        for (const auto& transform : transforms.at("inputs")) {
+            dataset.input_transforms.push_back(transform_from_json(transform));
+        }
+        dataset.target_transform = transform_from_json(transforms.at("target"));
+        return dataset;
+    } catch (const common::StorageError& error) {
+        throw common::StorageError(fmt::format("{}: {}", path.string(), error.what()));
+    } catch (const nlohmann::json::exception& error) {
+        throw common::StorageError(fmt::format(
+            "{}: the transforms attribute is not valid: {}", path.string(), error.what()));
+    }
+}
+
+}  // namespace joulesweep::worker
