@@ -1,0 +1,32 @@
+#pragma once
+// What to build for an experiment: the layer widths from BUTTER's shape and size search,
+// which hidden layers have residual skips, and the output activation and loss its task
+// was trained with (butter-spec sections 1.3 and 1.4).
+
+#include <string>
+#include <vector>
+
+#include "joulesweep/common/dataset_catalog.hpp"
+#include "joulesweep/common/experiment_config.hpp"
+
+namespace joulesweep::worker {
+
+enum class OutputActivation { kSigmoid, kSoftmax };
+enum class LossKind { kMeanSquaredError, kBinaryCrossEntropy, kCategoricalCrossEntropy };
+
+struct NetworkSpec {
+    int input_width = 0;
+    std::vector<int> widths;     // hidden layers then the output layer
+    std::vector<bool> residual;  // per layer: output = relu(x W + b) + x
+    OutputActivation output = OutputActivation::kSigmoid;
+    LossKind loss = LossKind::kMeanSquaredError;
+    double l1 = 0;  // kernel penalties, added to the loss
+    double l2 = 0;
+    std::int64_t parameter_count = 0;
+};
+
+// Throws ConfigError (permanent) when no network of the shape is within 20% of the size
+// for this dataset's widths.
+NetworkSpec network_for(const common::ExperimentConfig& config, const common::DatasetInfo& dataset);
+
+}  // namespace joulesweep::worker
