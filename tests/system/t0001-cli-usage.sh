@@ -29,6 +29,15 @@ run_joulesweep datasets
 expect_status 2 "joulesweep datasets without an action"
 expect_contains "$err" "datasets: missing ACTION (list or prepare"
 
+run_joulesweep train --help
+expect_status 0 "joulesweep train --help"
+for word in "--dataset NAME" "--config FILE" "--seed N" "--csv FILE" "--hdf5 FILE" "--optimizer NAME"; do
+    expect_contains "$out" "$word"
+done
+run_joulesweep train --epochs 1
+expect_status 2 "joulesweep train without a dataset"
+expect_contains "$err" "train: give --dataset NAME or --config FILE"
+
 run_joulesweep queue --help
 expect_status 0 "joulesweep queue --help"
 for word in redrive "--matching TEXT" "--dry-run"; do

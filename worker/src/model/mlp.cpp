@@ -21,6 +21,16 @@ Matrix softmax(const Matrix& logits) {
 
 }  // namespace
 
+Parameters zeros_like(const Parameters& shapes) {
+    Parameters zeros;
+    for (std::size_t layer = 0; layer < shapes.kernels.size(); ++layer) {
+        zeros.kernels.emplace_back(
+            Matrix::Zero(shapes.kernels[layer].rows(), shapes.kernels[layer].cols()));
+        zeros.biases.emplace_back(RowVector::Zero(shapes.biases[layer].cols()));
+    }
+    return zeros;
+}
+
 Mlp::Mlp(NetworkSpec spec, RandomStream& random) : spec_(std::move(spec)) {
     JOULESWEEP_CHECK(spec_.widths.size() == spec_.residual.size() && !spec_.widths.empty(),
                      "a network needs one residual flag per layer");
@@ -98,16 +108,6 @@ double Mlp::penalty() const {
         }
     }
     return total;
-}
-
-Parameters Mlp::zero_gradients() const {
-    Parameters zeros;
-    for (std::size_t layer = 0; layer < parameters_.kernels.size(); ++layer) {
-        zeros.kernels.emplace_back(
-            Matrix::Zero(parameters_.kernels[layer].rows(), parameters_.kernels[layer].cols()));
-        zeros.biases.emplace_back(RowVector::Zero(parameters_.biases[layer].cols()));
-    }
-    return zeros;
 }
 
 void Mlp::backward(const Matrix& targets, Parameters& gradients) const {

@@ -22,6 +22,9 @@ struct Parameters {
     std::vector<RowVector> biases;  // per layer: units
 };
 
+// Zero-filled parameters of the same shapes (gradients, optimizer state).
+Parameters zeros_like(const Parameters& shapes);
+
 class Mlp {
 public:
     // Glorot-uniform kernels (limit sqrt(6 / (fan_in + fan_out))), zero biases, drawn
@@ -49,7 +52,7 @@ public:
     const NetworkSpec& spec() const noexcept { return spec_; }
 
     // Zero-filled gradients shaped like the parameters.
-    Parameters zero_gradients() const;
+    Parameters zero_gradients() const { return zeros_like(parameters_); }
 
 private:
     NetworkSpec spec_;

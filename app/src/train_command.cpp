@@ -1,0 +1,164 @@
+// `joulesweep train`: one experiment, no database, no MPI: the code path a worker rank
+// runs for each run, with a progress line per epoch and the history as CSV and/or HDF5.
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "joulesweep/app/command.hpp"
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/topology.hpp"
+#include "joulesweep/coordinator/sweep_file.hpp"
+#include "joulesweep/coordinator/sweep_plan.hpp"
+#include "joulesweep/worker/datasets/dataset_file.hpp"
+#include "joulesweep/worker/model/history_file.hpp"
+#include "joulesweep/worker/model/trainer.hpp"
+
+namespace joulesweep::app {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kTrainUsage = R"usage(Usage: joulesweep train --dataset NAME [options]
+       joulesweep train --config FILE [options]
+
+Train one experiment here and now: no database, no MPI. The dataset must be prepared
+(joulesweep datasets prepare). Prints one line per epoch and writes the per-epoch
+history (the 20 statistics and wall times) with --csv and/or --hdf5. The same seed gives
+the same run on the same build. --config takes a sweep file (docs/sweeps.md) whose grid
+holds exactly one experiment; the options below then set only the seed and outputs.
+
+)usage";
+
+// The 2 statistics per side the progress line shows: loss and accuracy.
+constexpr std::size_t kTestOffset = common::kStatisticCount / 2;
+
+common::ExperimentConfig config_from_file(const std::string& file) {
+    const coordinator::SweepPlan plan =
+        coordinator::plan_sweeps(coordinator::read_sweep_file(file));
+    if (plan.experiments.size() != 1) {
+        throw common::ConfigError(fmt::format(
+            "train: {} describes {} experiments; train runs exactly one (use enqueue for sweeps)",
+            file,
+            plan.experiments.size()));
+    }
+    return plan.experiments.front().config;
+}
+
+void print_epoch(const worker::EpochReport& report) {
+    std::cout << fmt::format(
+        "epoch {:>{}}/{}  loss {:.5g}  accuracy {:.4f}  test loss {:.5g}  test accuracy {:.4f}  "
+        "{:.3f} s{}\n",
+        report.epoch,
+        std::to_string(report.epochs).size(),
+        report.epochs,
+        report.statistics[0],
+        report.statistics[1],
+        report.statistics[kTestOffset],
+        report.statistics[kTestOffset + 1],
+        report.wall_s,
+        report.diverged ? "  DIVERGED (NaN or Inf): stopping" : "");
+    std::cout.flush();
+}
+
+}  // namespace
+
+int run_train_command(const std::vector<std::string>& arguments, CommandContext& context) {
+    common::ExperimentConfig config;
+    config.epochs = 10;
+    std::string shape = "rectangle";
+    std::string config_file;
+    std::string datasets_dir;
+    std::string csv;
+    std::string hdf5;
+    std::uint64_t seed = 1;
+    CommandOptions options{kTrainUsage, help_section("Options for train"), {}, {}};
+    options.visible.add_options()("help,h", "show this help")(
+        "config",
+        po::value<std::string>(&config_file)->value_name("FILE"),
+        "a one-experiment sweep file")("dataset",
+                                       po::value<std::string>(&config.dataset)->value_name("NAME"),
+                                       "one of BUTTER's 13 datasets")(
+        "shape",
+        po::value<std::string>(&shape)->value_name("SHAPE")->default_value(shape),
+        "rectangle, trapezoid, exponential, wide_first_{2,4,8,16}x or rectangle_residual")(
+        "depth",
+        po::value<int>(&config.depth)->value_name("N")->default_value(3),
+        "Dense layers, the output layer included")(
+        "size",
+        po::value<std::int64_t>(&config.size)->value_name("N")->default_value(1024),
+        "target number of trainable parameters (within 20%)")(
+        "learning-rate",
+        po::value<double>(&config.learning_rate)->value_name("LR")->default_value(1e-3, "0.001"),
+        "")(
+        "batch-size", po::value<int>(&config.batch_size)->value_name("N")->default_value(256), "")(
+        "optimizer",
+        po::value<std::string>(&config.optimizer)->value_name("NAME")->default_value("adam"),
+        "adam, rmsprop or sgd")(
+        "momentum",
+        po::value<double>(&config.momentum)->value_name("M")->default_value(0.0, "0"),
+        "rmsprop and sgd")(
+        "l1", po::value<double>(&config.l1)->default_value(0.0, "0"), "kernel L1 penalty")(
+        "l2", po::value<double>(&config.l2)->default_value(0.0, "0"), "kernel L2 penalty")(
+        "label-noise",
+        po::value<double>(&config.label_noise)->default_value(0.0, "0"),
+        "fraction of training labels corrupted")(
+        "epochs",
+        po::value<int>(&config.epochs)->value_name("N")->default_value(config.epochs),
+        "")("test-fraction",
+            po::value<double>(&config.test_fraction)->default_value(0.2, "0.2"),
+            "")("seed",
+                po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
+                "the run's seed: split, label noise, initial weights, batch order")(
+        "datasets-dir",
+        po::value<std::string>(&datasets_dir)->value_name("DIR"),
+        "prepared datasets. Default: <data-dir>/datasets")(
+        "csv", po::value<std::string>(&csv)->value_name("FILE"), "write the history as CSV")(
+        "hdf5", po::value<std::string>(&hdf5)->value_name("FILE"), "write the history as HDF5");
+    if (!parse_command_options(arguments, options, context)) {
+        return 0;
+    }
+    if (!config_file.empty()) {
+        config = config_from_file(config_file);
+    } else {
+        if (config.dataset.empty()) {
+            throw common::ConfigError(
+                "train: give --dataset NAME or --config FILE (see joulesweep train --help)");
+        }
+        const auto parsed = common::shape_from_text(shape);
+        if (!parsed) {
+            throw common::ConfigError(fmt::format("train: --shape: unknown shape '{}'", shape));
+        }
+        config.shape = *parsed;
+    }
+    const std::filesystem::path directory =
+        datasets_dir.empty() ? std::filesystem::path(context.globals.data_dir) / "datasets"
+                             : std::filesystem::path(datasets_dir);
+    const worker::PreparedDataset dataset =
+        worker::read_dataset_file(directory / fmt::format("{}.h5", config.dataset));
+    std::cout << fmt::format("train: {}, seed {}\n", common::canonical_key(config), seed);
+    worker::TrainingOptions training;
+    training.on_epoch = print_epoch;
+    const common::RunResult result = worker::train_run(config, dataset, seed, training);
+    std::cout << fmt::format("network {} ({} parameters){}\n",
+                             common::format_widths(result.widths),
+                             result.parameter_count,
+                             result.diverged ? ", diverged" : "");
+    if (!csv.empty()) {
+        worker::write_history_csv(csv, result);
+        std::cout << fmt::format("history written to {}\n", csv);
+    }
+    if (!hdf5.empty()) {
+        worker::write_history_hdf5(hdf5, result, common::to_json(config));
+        std::cout << fmt::format("history written to {}\n", hdf5);
+    }
+    return 0;
+}
+
+}  // namespace joulesweep::app

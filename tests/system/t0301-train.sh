@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# train: one experiment on a prepared dataset, a progress line per epoch, the history as
+# CSV and HDF5 (read back with h5py); the same seed gives the same numbers; a missing
+# dataset and a sweep file with several experiments are refused clearly.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+datasets="$TEST_DIR/datasets"
+
+run_joulesweep datasets prepare --source "$JOULESWEEP_SOURCE_DIR/data" --only banana \
+    --datasets-dir "$datasets"
+expect_status 0 "datasets prepare --only banana"
+
+train() {
+    run_joulesweep train --datasets-dir "$datasets" --dataset banana --depth 3 --size 512 \
+        --epochs 3 --batch-size 64 --learning-rate 0.01 "$@"
+}
+train --seed 5 --csv "$TEST_DIR/first.csv" --hdf5 "$TEST_DIR/first.h5"
+expect_status 0 "train"
+expect_contains "$out" "epoch 1/3  loss "
+expect_contains "$out" "epoch 3/3  loss "
+expect_contains "$out" "network [20, 20, 1] (501 parameters)"
+[[ $(wc -l <"$TEST_DIR/first.csv") == 4 ]] || fail "the CSV should have a header and 3 epochs"
+[[ $(head -1 "$TEST_DIR/first.csv" | tr ',' '\n' | wc -l) == 22 ]] || fail "the CSV should have 22 columns"
+
+/usr/bin/python3 - "$TEST_DIR/first.h5" <<'PY' || fail "h5py could not read the history"
+import json, sys
+import h5py
+with h5py.File(sys.argv[1], "r") as f:
+    assert f["epoch_wall_s"].shape == (3,)
+    names = [n for n in f if n != "epoch_wall_s"]
+    assert len(names) == 20 and "test_kullback_leibler_divergence" in names, names
+    assert f.attrs["seed"] == 5 and f.attrs["diverged"] == 0
+    assert json.loads(f.attrs["config"])["dataset"] == "banana"
+PY
+
+train --seed 5 --csv "$TEST_DIR/second.csv"
+# Same seed, same statistics: every column but the wall time.
+cut -d, -f1,3- "$TEST_DIR/first.csv" >"$TEST_DIR/first.stats"
+cut -d, -f1,3- "$TEST_DIR/second.csv" >"$TEST_DIR/second.stats"
+cmp -s "$TEST_DIR/first.stats" "$TEST_DIR/second.stats" || fail "the same seed gave different statistics"
+train --seed 6 --csv "$TEST_DIR/third.csv"
+cut -d, -f1,3- "$TEST_DIR/third.csv" >"$TEST_DIR/third.stats"
+! cmp -s "$TEST_DIR/first.stats" "$TEST_DIR/third.stats" || fail "another seed gave the same statistics"
+
+run_joulesweep train --datasets-dir "$datasets" --dataset adult --epochs 1
+expect_status 1 "train on a dataset that is not prepared"
+expect_contains "$err" "no prepared dataset at $datasets/adult.h5: run \`joulesweep datasets prepare\`"
+
+cat >"$TEST_DIR/two.yaml" <<'YAML'
+label: two
+grid: {dataset: banana, shape: rectangle, depth: [2, 3], size: 512}
+YAML
+run_joulesweep train --datasets-dir "$datasets" --config "$TEST_DIR/two.yaml"
+expect_status 2 "train --config with two experiments"
+expect_contains "$err" "describes 2 experiments; train runs exactly one"
+
+run_joulesweep train --datasets-dir "$datasets" --dataset banana --size 3
+expect_status 2 "train with a size no network reaches"
+expect_one_line "$err"

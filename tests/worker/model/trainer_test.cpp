@@ -1,0 +1,121 @@
+#include "joulesweep/worker/model/trainer.hpp"
+
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/worker/random_stream.hpp"
+
+namespace joulesweep::worker {
+namespace {
+
+// A stand-in for banana (the catalog's 5300 rows, 2 inputs, 1 output): target 1 when the
+// first input exceeds the second, a rule a small network learns in a few epochs.
+PreparedDataset learnable_banana() {
+    PreparedDataset dataset;
+    dataset.name = "banana";
+    dataset.task = common::Task::kRegression;
+    dataset.rows = 5300;
+    dataset.raw_features = 2;
+    dataset.input_width = 2;
+    dataset.output_width = 1;
+    RandomStream random(99);
+    for (std::int64_t row = 0; row < dataset.rows; ++row) {
+        const auto first = static_cast<float>(random.uniform());
+        const auto second = static_cast<float>(random.uniform());
+        dataset.inputs.push_back(first);
+        dataset.inputs.push_back(second);
+        dataset.targets.push_back(first > second ? 1.0F : 0.0F);
+    }
+    return dataset;
+}
+
+common::ExperimentConfig config_for(int epochs) {
+    common::ExperimentConfig config;
+    config.dataset = "banana";
+    config.shape = common::Shape::kRectangle;
+    config.depth = 3;
+    config.size = 256;
+    config.learning_rate = 1e-2;
+    config.batch_size = 64;
+    config.epochs = epochs;
+    return config;
+}
+
+}  // namespace
+
+TEST_CASE("train_run: learns, records every epoch, and a seed fixes the whole run",
+          "[worker][model][training]") {
+    const PreparedDataset dataset = learnable_banana();
+    int reported = 0;
+    TrainingOptions options;
+    options.on_epoch = [&reported](const EpochReport& report) {
+        reported = report.epoch;
+    };
+    const common::RunResult first = train_run(config_for(8), dataset, 7, options);
+    CHECK(reported == 8);
+    CHECK_FALSE(first.diverged);
+    REQUIRE(first.epoch_wall_s.size() == 8);
+    for (const auto& series : first.statistics) {
+        CHECK(series.size() == 8);
+    }
+    const auto& test_accuracy = first.statistics[11];
+    CHECK(test_accuracy.back() > 0.9F);
+    CHECK(first.statistics[10].back() < first.statistics[10].front());  // test loss falls
+    CHECK(first.widths.back() == 1);
+
+    const common::RunResult again = train_run(config_for(8), dataset, 7, TrainingOptions{});
+    CHECK(again.statistics == first.statistics);
+    const common::RunResult other = train_run(config_for(8), dataset, 8, TrainingOptions{});
+    CHECK(other.statistics != first.statistics);
+}
+
+TEST_CASE("train_run: every optimizer, a residual shape and penalties train without NaN",
+          "[worker][model][training]") {
+    const PreparedDataset dataset = learnable_banana();
+    for (const auto& [optimizer, momentum] : {std::pair{"adam", 0.0},
+                                              std::pair{"rmsprop", 0.9},
+                                              std::pair{"sgd", 0.9},
+                                              std::pair{"sgd", 0.0}}) {
+        common::ExperimentConfig config = config_for(2);
+        config.optimizer = optimizer;
+        config.momentum = momentum;
+        config.shape = common::Shape::kRectangleResidual;
+        config.depth = 5;
+        config.l1 = 1e-4;
+        config.l2 = 1e-4;
+        const auto result = train_run(config, dataset, 3, TrainingOptions{});
+        INFO(optimizer << " momentum " << momentum);
+        CHECK_FALSE(result.diverged);
+        CHECK(std::isfinite(result.statistics[0].back()));
+    }
+}
+
+TEST_CASE("train_run: divergence stops the run and keeps its history",
+          "[worker][model][training]") {
+    common::ExperimentConfig config = config_for(5);
+    config.optimizer = "sgd";
+    config.learning_rate = 1e12;
+    config.l2 = 1;  // each step multiplies every kernel by about -2e12: Inf within a few steps
+    const auto result = train_run(config, learnable_banana(), 1, TrainingOptions{});
+    CHECK(result.diverged);
+    CHECK(result.epoch_wall_s.size() < 5);
+    CHECK(result.statistics[0].size() == result.epoch_wall_s.size());
+}
+
+TEST_CASE("train_run: impossible configurations are permanent errors",
+          "[worker][model][training]") {
+    const PreparedDataset dataset = learnable_banana();
+    common::ExperimentConfig config = config_for(1);
+    config.optimizer = "adagrad";
+    CHECK_THROWS_AS(train_run(config, dataset, 1, TrainingOptions{}), common::ConfigError);
+    config = config_for(1);
+    config.size = 4;  // no network within 20%
+    CHECK_THROWS_AS(train_run(config, dataset, 1, TrainingOptions{}), common::ConfigError);
+    config = config_for(1);
+    config.batch_size = 0;
+    CHECK_THROWS_AS(train_run(config, dataset, 1, TrainingOptions{}), common::ConfigError);
+}
+
+}  // namespace joulesweep::worker

@@ -1,0 +1,38 @@
+#pragma once
+// One training run, the same code path for `joulesweep train` and for a worker rank:
+// split the prepared dataset with the run's seed, build the network, and train for the
+// configured epochs with a reshuffle every epoch. Each epoch records the 10 training
+// values (running means over its batches) and the 10 test values (a full pass after the
+// epoch), plus its wall time. A NaN or Inf loss stops the run: it is marked diverged and
+// keeps the epochs so far, the last one included.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+
+#include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/run_result.hpp"
+#include "joulesweep/worker/datasets/prepared_dataset.hpp"
+
+namespace joulesweep::worker {
+
+struct EpochReport {
+    int epoch = 0;  // 1-based
+    int epochs = 0;
+    std::array<float, common::kStatisticCount> statistics{};  // kStatisticNames order
+    float wall_s = 0;
+    bool diverged = false;
+};
+
+struct TrainingOptions {
+    std::function<void(const EpochReport&)> on_epoch;  // called after every epoch; may be empty
+};
+
+// Throws ConfigError (permanent) for an impossible configuration: an unknown optimizer,
+// a network that cannot be built, a dataset that is not the catalog's.
+common::RunResult train_run(const common::ExperimentConfig& config,
+                            const PreparedDataset& dataset,
+                            std::uint64_t seed,
+                            const TrainingOptions& options);
+
+}  // namespace joulesweep::worker

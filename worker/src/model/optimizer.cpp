@@ -1,0 +1,153 @@
+#include "joulesweep/worker/model/optimizer.hpp"
+
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "joulesweep/common/error.hpp"
+
+namespace joulesweep::worker {
+namespace {
+
+constexpr float kEpsilon = 1e-7F;
+constexpr float kRho = 0.9F;
+constexpr double kBeta1 = 0.9;
+constexpr double kBeta2 = 0.999;
+
+// Calls update(weight, gradient, slot_a, slot_b) as Eigen arrays for every kernel and bias.
+template <typename Update>
+void for_each_tensor(Parameters& parameters,
+                     const Parameters& gradients,
+                     Parameters& first,
+                     Parameters& second,
+                     Update update) {
+    for (std::size_t layer = 0; layer < parameters.kernels.size(); ++layer) {
+        update(parameters.kernels[layer].array(),
+               gradients.kernels[layer].array(),
+               first.kernels[layer].array(),
+               second.kernels[layer].array());
+        update(parameters.biases[layer].array(),
+               gradients.biases[layer].array(),
+               first.biases[layer].array(),
+               second.biases[layer].array());
+    }
+}
+
+class Sgd final : public Optimizer {
+public:
+    Sgd(double learning_rate, double momentum, const Parameters& shapes)
+        : learning_rate_(static_cast<float>(learning_rate)),
+          momentum_(static_cast<float>(momentum)),
+          velocity_(zeros_like(shapes)) {}
+
+    void step(Parameters& parameters, const Parameters& gradients) override {
+        for_each_tensor(parameters,
+                        gradients,
+                        velocity_,
+                        velocity_,
+                        [this](auto weight, auto gradient, auto velocity, auto /*unused*/) {
+                            if (momentum_ == 0.0F) {
+                                weight -= learning_rate_ * gradient;
+                            } else {
+                                velocity = (momentum_ * velocity) - (learning_rate_ * gradient);
+                                weight += velocity;
+                            }
+                        });
+    }
+
+private:
+    float learning_rate_;
+    float momentum_;
+    Parameters velocity_;
+};
+
+class RmsProp final : public Optimizer {
+public:
+    RmsProp(double learning_rate, double momentum, const Parameters& shapes)
+        : learning_rate_(static_cast<float>(learning_rate)),
+          momentum_(static_cast<float>(momentum)),
+          mean_square_(zeros_like(shapes)),
+          moment_(zeros_like(shapes)) {}
+
+    void step(Parameters& parameters, const Parameters& gradients) override {
+        for_each_tensor(
+            parameters,
+            gradients,
+            mean_square_,
+            moment_,
+            [this](auto weight, auto gradient, auto mean_square, auto moment) {
+                mean_square = (kRho * mean_square) + ((1.0F - kRho) * gradient.square());
+                if (momentum_ == 0.0F) {
+                    weight -= learning_rate_ * gradient / (mean_square.sqrt() + kEpsilon);
+                } else {
+                    moment = (momentum_ * moment) +
+                             (learning_rate_ * gradient / (mean_square.sqrt() + kEpsilon));
+                    weight -= moment;
+                }
+            });
+    }
+
+private:
+    float learning_rate_;
+    float momentum_;
+    Parameters mean_square_;
+    Parameters moment_;
+};
+
+class Adam final : public Optimizer {
+public:
+    Adam(double learning_rate, const Parameters& shapes)
+        : learning_rate_(learning_rate), first_(zeros_like(shapes)), second_(zeros_like(shapes)) {}
+
+    void step(Parameters& parameters, const Parameters& gradients) override {
+        ++steps_;
+        const auto power = static_cast<double>(steps_);
+        const auto rate =
+            static_cast<float>(learning_rate_ * std::sqrt(1.0 - std::pow(kBeta2, power)) /
+                               (1.0 - std::pow(kBeta1, power)));
+        for_each_tensor(parameters,
+                        gradients,
+                        first_,
+                        second_,
+                        [rate](auto weight, auto gradient, auto first, auto second) {
+                            constexpr auto kB1 = static_cast<float>(kBeta1);
+                            constexpr auto kB2 = static_cast<float>(kBeta2);
+                            first = (kB1 * first) + ((1.0F - kB1) * gradient);
+                            second = (kB2 * second) + ((1.0F - kB2) * gradient.square());
+                            weight -= rate * first / (second.sqrt() + kEpsilon);
+                        });
+    }
+
+private:
+    double learning_rate_;
+    std::int64_t steps_ = 0;
+    Parameters first_;
+    Parameters second_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_optimizer(const std::string& name,
+                                          double learning_rate,
+                                          double momentum,
+                                          const Parameters& shapes) {
+    if (name == "adam") {
+        if (momentum != 0) {
+            throw common::ConfigError(
+                fmt::format("optimizer adam takes no momentum (got {})", momentum));
+        }
+        return std::make_unique<Adam>(learning_rate, shapes);
+    }
+    if (name == "rmsprop") {
+        return std::make_unique<RmsProp>(learning_rate, momentum, shapes);
+    }
+    if (name == "sgd") {
+        return std::make_unique<Sgd>(learning_rate, momentum, shapes);
+    }
+    throw common::ConfigError(
+        fmt::format("unknown optimizer '{}' (expected adam, rmsprop or sgd)", name));
+}
+
+}  // namespace joulesweep::worker
