@@ -125,6 +125,10 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         return 0;
     }
     if (!config_file.empty()) {
+        if (!config.dataset.empty()) {
+            throw common::ConfigError(
+                "train: give --config FILE or --dataset NAME with its options, not both");
+        }
         config = config_from_file(config_file);
     } else {
         if (config.dataset.empty()) {

@@ -54,6 +54,10 @@ run_joulesweep train --datasets-dir "$datasets" --config "$TEST_DIR/two.yaml"
 expect_status 2 "train --config with two experiments"
 expect_contains "$err" "describes 2 experiments; train runs exactly one"
 
+run_joulesweep train --datasets-dir "$datasets" --config "$TEST_DIR/two.yaml" --dataset banana
+expect_status 2 "train with both --config and --dataset"
+expect_contains "$err" "not both"
+
 run_joulesweep train --datasets-dir "$datasets" --dataset banana --size 3
 expect_status 2 "train with a size no network reaches"
 expect_one_line "$err"
