@@ -41,10 +41,7 @@ defaults: fsync and synchronous_commit on). Results go to docs/benchmarks.md.
 
 std::vector<std::int64_t> parse_counts(const std::string& text, std::string_view option) {
     std::vector<std::int64_t> counts;
-    std::string_view rest = text;
-    while (true) {
-        const auto comma = rest.find(',');
-        const std::string_view item = rest.substr(0, comma);
+    for (const std::string_view item : split_commas(text)) {
         std::int64_t value = 0;
         const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
         if (item.empty() || error != std::errc() || end != item.data() + item.size() || value < 1) {
@@ -54,11 +51,8 @@ std::vector<std::int64_t> parse_counts(const std::string& text, std::string_view
                             text));
         }
         counts.push_back(value);
-        if (comma == std::string_view::npos) {
-            return counts;
-        }
-        rest.remove_prefix(comma + 1);
     }
+    return counts;
 }
 
 void require_positive(int value, std::string_view option) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -101,6 +102,18 @@ void parse_arguments(const std::vector<std::string>& arguments,
                   .run(),
               variables);
     po::notify(variables);
+}
+
+std::vector<std::string_view> split_commas(std::string_view text) {
+    std::vector<std::string_view> items;
+    while (true) {
+        const auto comma = text.find(',');
+        items.push_back(text.substr(0, comma));
+        if (comma == std::string_view::npos) {
+            return items;
+        }
+        text.remove_prefix(comma + 1);
+    }
 }
 
 void validate(const GlobalOptions& options) {

@@ -67,10 +67,7 @@ std::vector<common::DatasetInfo> selected_datasets(const std::string& only) {
         return {common::dataset_catalog().begin(), common::dataset_catalog().end()};
     }
     std::vector<common::DatasetInfo> selected;
-    std::string_view rest = only;
-    while (!rest.empty()) {
-        const auto comma = rest.find(',');
-        const std::string_view name = rest.substr(0, comma);
+    for (const std::string_view name : split_commas(only)) {
         const auto info = common::find_dataset(name);
         if (!info) {
             throw common::ConfigError(
@@ -79,7 +76,6 @@ std::vector<common::DatasetInfo> selected_datasets(const std::string& only) {
                             name));
         }
         selected.push_back(*info);
-        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
     return selected;
 }

@@ -1,6 +1,7 @@
 #include "joulesweep/app/cli.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -68,6 +69,14 @@ TEST_CASE("validate: rejects a non-positive connect timeout and an empty data di
     options.connect_timeout_s = 5;
     options.data_dir.clear();
     CHECK_THROWS_WITH(validate(options), "--data-dir must not be empty");
+}
+
+TEST_CASE("split_commas keeps empty items so callers can refuse them", "[app][cli]") {
+    using Items = std::vector<std::string_view>;
+    CHECK(split_commas("1,4") == Items{"1", "4"});
+    CHECK(split_commas("adult") == Items{"adult"});
+    CHECK(split_commas("1,,4") == Items{"1", "", "4"});
+    CHECK(split_commas("") == Items{""});
 }
 
 }  // namespace joulesweep::app

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -50,6 +51,10 @@ void parse_arguments(const std::vector<std::string>& arguments,
                      const boost::program_options::options_description& description,
                      const boost::program_options::positional_options_description& positional,
                      boost::program_options::variables_map& variables);
+
+// The items of a comma-separated option value ("1,4" -> {"1", "4"}), empty ones kept so
+// the caller can refuse them. The views point into `text`.
+std::vector<std::string_view> split_commas(std::string_view text);
 
 // Fills what the command line left unset from JOULESWEEP_DB, JOULESWEEP_HOME and
 // JOULESWEEP_PG_BIN, then validates the result.
