@@ -5,6 +5,7 @@
 
 #include <boost/version.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/common/version.hpp"
@@ -13,7 +14,9 @@
 
 namespace joulesweep::app {
 
-std::string version_report() {
+namespace {
+
+std::vector<common::ComponentVersion> all_components() {
     std::vector<common::ComponentVersion> components = common::common_component_versions();
     for (auto& component : worker::worker_component_versions()) {
         components.push_back(std::move(component));
@@ -28,11 +31,25 @@ std::string version_report() {
                                       BOOST_VERSION / kBoostMajor,
                                       BOOST_VERSION / kBoostMinor % 1000,
                                       BOOST_VERSION % kBoostMinor)});
+    return components;
+}
+
+}  // namespace
+
+std::string version_report() {
     std::string report = software_name() + "\n";
-    for (const auto& component : components) {
+    for (const auto& component : all_components()) {
         report += fmt::format("  {:<22} {}\n", component.name, component.version);
     }
     return report;
+}
+
+std::string software_json() {
+    nlohmann::json json{{"joulesweep", fmt::format("{} (git {})", common::version(), common::git_revision())}};
+    for (const auto& component : all_components()) {
+        json[component.name] = component.version;
+    }
+    return json.dump();
 }
 
 }  // namespace joulesweep::app

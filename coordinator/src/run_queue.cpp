@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -66,7 +67,10 @@ RETURNING r.run_id, r.status)sql";
 // Stores a batch of results in one statement: each array parameter holds one element per
 // run (the per-epoch series as array literals, cast per element), the fenced winners are
 // marked done, and only their results are inserted. Runs not ours under that attempt, or
-// already done, are skipped; a repeated completion inserts nothing.
+// already done, are skipped; a repeated completion inserts nothing. It returns the runs
+// stored now and those this coordinator stored earlier under the same attempt, so a
+// completion repeated after an unknown commit outcome (a connection lost during COMMIT)
+// reports what is really stored.
 const std::string& complete_sql() {
     static const std::string sql = [] {
         std::string columns;
@@ -90,14 +94,20 @@ WITH incoming AS (
     FROM (SELECT DISTINCT run_id, attempt FROM incoming) AS c
     WHERE r.run_id = c.run_id AND r.attempt = c.attempt AND r.owner_id = $1 AND r.status = 'running'
     RETURNING r.run_id
-)
+), stored AS (
 INSERT INTO result (run_id, attempt, coordinator_id, seed, host, slurm_job_id, software, widths,
                     parameter_count, diverged, epoch_wall_s{})
 SELECT i.run_id, i.attempt, $1, i.seed, i.host, i.slurm_job_id, i.software::jsonb,
        i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[]{}
 FROM incoming i JOIN won USING (run_id)
 ON CONFLICT (run_id) DO NOTHING
-RETURNING run_id)sql",
+RETURNING run_id
+), stored_before AS (
+    SELECT s.run_id FROM result s
+    JOIN (SELECT DISTINCT run_id, attempt FROM incoming) AS c USING (run_id)
+    WHERE s.attempt = c.attempt AND s.coordinator_id = $1
+)
+SELECT run_id FROM stored UNION SELECT run_id FROM stored_before)sql",
                            parameters,
                            columns,
                            columns,
@@ -282,6 +292,75 @@ std::vector<std::int64_t> RunQueue::complete(std::int64_t coordinator_id,
     });
 }
 
+void RunQueue::record_progress(std::int64_t coordinator_id, const std::vector<RunEpoch>& epochs) {
+    if (epochs.empty()) {
+        return;
+    }
+    std::vector<std::int64_t> run_ids;
+    std::vector<std::int64_t> attempts;
+    std::vector<std::int64_t> epoch_numbers;
+    for (const RunEpoch& epoch : epochs) {
+        run_ids.push_back(epoch.run_id);
+        attempts.push_back(epoch.attempt);
+        epoch_numbers.push_back(epoch.epoch);
+    }
+    database_.with_transaction("record run progress", [&](pqxx::work& transaction) {
+        // Progress is advisory: losing it in a crash costs nothing.
+        transaction.exec0("SET LOCAL synchronous_commit = off");
+        transaction.exec_params0(
+            "UPDATE run r SET current_epoch = p.epoch "
+            "FROM unnest($2::bigint[], $3::integer[], $4::integer[]) AS p(run_id, attempt, epoch) "
+            "WHERE r.run_id = p.run_id AND r.attempt = p.attempt AND r.owner_id = $1 "
+            "AND r.status = 'running'",
+            coordinator_id,
+            sql_array(run_ids),
+            sql_array(attempts),
+            sql_array(epoch_numbers));
+    });
+}
+
+std::map<std::int64_t, common::ExperimentConfig> RunQueue::experiment_configs(
+    const std::vector<std::int64_t>& experiment_ids) {
+    return database_.with_transaction("read experiment configurations", [&](pqxx::work& transaction) {
+        const pqxx::result rows = transaction.exec_params(
+            "SELECT experiment_id, dataset, shape, depth, size, learning_rate, batch_size, "
+            "optimizer, momentum, l1, l2, label_noise, epochs, test_fraction, validation_fraction, "
+            "backend FROM experiment WHERE experiment_id = ANY($1::bigint[])",
+            sql_array(experiment_ids));
+        std::map<std::int64_t, common::ExperimentConfig> configs;
+        for (const auto& row : rows) {
+            common::ExperimentConfig config;
+            config.dataset = row[1].as<std::string>();
+            const auto shape = common::shape_from_text(row[2].as<std::string>());
+            if (!shape) {
+                throw common::DatabaseError(fmt::format(
+                    "experiment {}: unknown shape '{}'", row[0].as<std::int64_t>(), row[2].c_str()));
+            }
+            config.shape = *shape;
+            config.depth = row[3].as<int>();
+            config.size = row[4].as<std::int64_t>();
+            config.learning_rate = row[5].as<double>();
+            config.batch_size = row[6].as<int>();
+            config.optimizer = row[7].as<std::string>();
+            config.momentum = row[8].as<double>();
+            config.l1 = row[9].as<double>();
+            config.l2 = row[10].as<double>();
+            config.label_noise = row[11].as<double>();
+            config.epochs = row[12].as<int>();
+            config.test_fraction = row[13].as<double>();
+            config.validation_fraction = row[14].as<double>();
+            config.backend = row[15].as<std::string>();
+            configs.emplace(row[0].as<std::int64_t>(), std::move(config));
+        }
+        for (const std::int64_t id : experiment_ids) {
+            if (configs.count(id) == 0) {
+                throw common::DatabaseError(fmt::format("experiment {} does not exist", id));
+            }
+        }
+        return configs;
+    });
+}
+
 std::optional<RunTransition> RunQueue::fail(std::int64_t coordinator_id,
                                             const RunFailure& failure) {
     const std::string message = failure.message.substr(0, kMaxErrorLength);
@@ -316,6 +395,17 @@ int RunQueue::release(std::int64_t coordinator_id, const std::vector<std::int64_
             coordinator_id,
             sql_array(run_ids));
         return static_cast<int>(rows.size());
+    });
+}
+
+int RunQueue::release_all(std::int64_t coordinator_id) {
+    return database_.with_transaction("release every held run", [&](pqxx::work& transaction) {
+        return static_cast<int>(
+            transaction
+                .exec_params("UPDATE run SET status = 'pending', owner_id = NULL, current_epoch = "
+                             "NULL WHERE owner_id = $1 AND status = 'running' RETURNING run_id",
+                             coordinator_id)
+                .size());
     });
 }
 

@@ -80,3 +80,103 @@ expect_one_line() {
     local text=$1
     [[ $(printf '%s\n' "$text" | wc -l) -eq 1 ]] || fail "expected a one-line message, got: $text"
 }
+
+# ---- joulesweep run: MPI jobs against a queue ---------------------------------------
+
+# prepare_run_datasets NAME...: prepares those datasets into $TEST_DIR/datasets.
+prepare_run_datasets() {
+    local names
+    names=$(IFS=,; echo "$*")
+    run_joulesweep datasets prepare --source "$JOULESWEEP_SOURCE_DIR/data" --only "$names" \
+        --datasets-dir "$TEST_DIR/datasets"
+    expect_status 0 "datasets prepare --only $names"
+}
+
+# enqueue_runs LABEL REPETITIONS EPOCHS DATASET...: a small sweep (rectangle and
+# trapezoid, depth 2 and 3, 512 parameters) of 4 x datasets x repetitions runs.
+enqueue_runs() {
+    local label=$1 repetitions=$2 epochs=$3
+    shift 3
+    local datasets
+    datasets=$(IFS=,; echo "$*")
+    cat >"$TEST_DIR/$label.yaml" <<YAML
+label: $label
+repetitions: $repetitions
+grid:
+  dataset: [$datasets]
+  shape: [rectangle, trapezoid]
+  depth: [2, 3]
+  size: 512
+  learning_rate: 0.01
+  batch_size: 64
+  epochs: $epochs
+YAML
+    run_joulesweep --db "$FRESH_DB" enqueue "$TEST_DIR/$label.yaml"
+    expect_status 0 "enqueue $label"
+}
+
+fresh_query() { psql "$FRESH_DB" -v ON_ERROR_STOP=1 -Atqc "$1"; }
+
+# job ARGS...: runs one job with mpirun: 3 ranks (a coordinator and 2 workers) unless
+# RANKS says otherwise, against $FRESH_DB, datasets and shards under $TEST_DIR.
+job() {
+    mpirun -n "${RANKS:-3}" "$JOULESWEEP" --db "$FRESH_DB" run \
+        --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" "$@"
+}
+
+# run_job ARGS...: runs one job to its end, like run_joulesweep.
+run_job() {
+    local out_file="$TEST_DIR/.stdout" err_file="$TEST_DIR/.stderr"
+    status=0
+    job "$@" >"$out_file" 2>"$err_file" || status=$?
+    out=$(cat "$out_file")
+    err=$(cat "$err_file")
+}
+
+# start_job LOG ARGS...: starts a job in the background; its pid is in $job_pid.
+start_job() {
+    local log=$1
+    shift
+    job "$@" >"$log" 2>&1 &
+    job_pid=$!
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s until it succeeds.
+wait_for() {
+    local seconds=$1 description=$2
+    shift 2
+    local deadline=$((SECONDS + seconds))
+    until "$@"; do
+        ((SECONDS < deadline)) || fail "timed out after $seconds s waiting for $description"
+        sleep 0.2
+    done
+}
+
+# Runs with a current epoch of at least 1, i.e. training under a live coordinator.
+runs_training() { [[ $(fresh_query "SELECT count(*) FROM run WHERE status = 'running' AND current_epoch >= 1") -ge ${1:-1} ]]; }
+
+# The pid of the live coordinator's process (rank 0), from the queue's own records.
+coordinator_pid() { fresh_query "SELECT pid FROM coordinator WHERE state = 'active' ORDER BY coordinator_id DESC LIMIT 1"; }
+
+# expect_all_stored_once TOTAL: every run done, one result each, none stored twice.
+expect_all_stored_once() {
+    local total=$1
+    [[ $(fresh_query "SELECT count(*) FROM run WHERE status = 'done'") == "$total" ]] ||
+        fail "expected $total runs done: $(fresh_query "SELECT status, count(*) FROM run GROUP BY 1")"
+    [[ $(fresh_query "SELECT count(*) FROM result") == "$total" ]] ||
+        fail "expected $total results, found $(fresh_query "SELECT count(*) FROM result")"
+    [[ $(fresh_query "SELECT count(*) FROM run r JOIN result s USING (run_id) WHERE s.attempt = r.attempt") == "$total" ]] ||
+        fail "a result was stored under an attempt other than the run's last claim"
+}
+
+# shard_run_ids DIR: every run id in every shard under DIR (h5py, SWMR read), one per line.
+shard_run_ids() {
+    /usr/bin/python3 - "$1" <<'PY'
+import glob, sys
+import h5py
+for path in sorted(glob.glob(sys.argv[1] + "/*.h5")):
+    with h5py.File(path, "r", swmr=True) as f:
+        for run_id in f["runs/run_id"][:]:
+            print(int(run_id))
+PY
+}

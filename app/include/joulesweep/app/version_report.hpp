@@ -8,4 +8,8 @@ namespace joulesweep::app {
 
 std::string version_report();
 
+// The same as one JSON object, {"joulesweep": "0.1.0 (git ...)", "Eigen": "3.4.0", ...}:
+// the software provenance stored with every run.
+std::string software_json();
+
 }  // namespace joulesweep::app

@@ -8,10 +8,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/run_result.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
 
@@ -55,6 +57,13 @@ struct RunFailure {
     bool permanent = false;  // bad configuration: dead-letter at once, never retry
 };
 
+// How far a running run has got.
+struct RunEpoch {
+    std::int64_t run_id = 0;
+    int attempt = 0;
+    int epoch = 0;
+};
+
 // Where a run went when its coordinator's lease expired or a failure was recorded.
 struct RunTransition {
     std::int64_t run_id = 0;
@@ -87,6 +96,15 @@ public:
     std::vector<std::int64_t> complete(std::int64_t coordinator_id,
                                        const std::vector<RunCompletion>& completions);
 
+    // Records how far running runs have got (run.current_epoch, shown by the
+    // runs_in_flight view). Fenced like every write; runs no longer ours are skipped.
+    void record_progress(std::int64_t coordinator_id, const std::vector<RunEpoch>& epochs);
+
+    // The configurations of these experiments, by id. Throws DatabaseError naming an id
+    // that does not exist (a claimed run always has its experiment).
+    std::map<std::int64_t, common::ExperimentConfig> experiment_configs(
+        const std::vector<std::int64_t>& experiment_ids);
+
     // Records a worker-reported failure: back to pending after a backoff, or to failed when
     // permanent or after max_errors. nullopt when the claim is no longer ours.
     std::optional<RunTransition> fail(std::int64_t coordinator_id, const RunFailure& failure);
@@ -94,6 +112,10 @@ public:
     // Gives back claimed runs that never started (graceful drain); charges no attempt
     // against any limit. Returns how many were released.
     int release(std::int64_t coordinator_id, const std::vector<std::int64_t>& run_ids);
+
+    // Gives back every run this coordinator still holds (the safety net at exit: a claim
+    // whose reply was lost with the connection is held by us without our knowing it).
+    int release_all(std::int64_t coordinator_id);
 
     // Marks the coordinator as draining (it claims no more) or exited.
     void mark_draining(std::int64_t coordinator_id);

@@ -1,0 +1,232 @@
+// `joulesweep run`: the pilot job. Under mpirun or srun, rank 0 becomes the coordinator
+// (the job's only database client) and every other rank a worker. Options are parsed
+// identically on every rank, so a bad option fails all of them the same way; an error
+// on one rank after MPI started aborts the job instead of leaving the others waiting.
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "joulesweep/app/command.hpp"
+#include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/version_report.hpp"
+#include "joulesweep/common/communicator.hpp"
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/common/shutdown_signals.hpp"
+#include "joulesweep/coordinator/job_coordinator.hpp"
+#include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/worker/run_worker.hpp"
+
+namespace joulesweep::app {
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kRunUsage = R"usage(Usage: mpirun -n N joulesweep run [options]
+       srun joulesweep run [options]
+
+Train queued runs until none is left. Rank 0 is the coordinator: it claims runs from
+the queue, hands them to the other ranks (the workers), stores every result in
+PostgreSQL and in this job's HDF5 shard (<shard-dir>/<job>.h5, docs/hdf5.md), and prints
+one line per finished run plus a progress line. Many jobs may run against one queue.
+
+Ending: exit 0 when no claimable run is left (--wait keeps polling instead), after
+--max-runs runs, or at --time-limit. SIGTERM, SIGINT or SIGUSR1 on any rank drains the
+job: no more claims, running runs get --grace seconds to finish, the rest go back to the
+queue. A second signal gives everything back and stops at once. mpirun forwards only
+SIGUSR1 to its ranks; srun forwards all three.
+
+A job that dies (a killed rank, a lost node) loses nothing: its runs return to the queue
+when its lease expires (--lease) and the next job trains them.
+
+)usage";
+
+struct RunSettings {
+    std::string datasets_dir;
+    std::string shard_dir;
+    int lease_s = 300;
+    int grace_s = 60;
+    int retry_backoff_s = 30;
+    int progress_interval_s = 10;
+    int prefetch = 1;
+    std::int64_t max_runs = 0;
+    int time_limit_s = 0;
+    bool wait = false;
+};
+
+void validate(const RunSettings& settings) {
+    const auto require = [](bool ok, const char* message) {
+        if (!ok) {
+            throw common::ConfigError(fmt::format("run: {}", message));
+        }
+    };
+    require(settings.lease_s >= 3, "--lease must be at least 3 seconds");
+    require(settings.grace_s >= 0, "--grace must not be negative");
+    require(settings.retry_backoff_s >= 0, "--retry-backoff must not be negative");
+    require(settings.progress_interval_s >= 1, "--progress-interval must be at least 1 second");
+    require(settings.prefetch >= 0, "--prefetch must not be negative");
+    require(settings.max_runs >= 0, "--max-runs must not be negative");
+    require(settings.time_limit_s >= 0, "--time-limit must not be negative");
+}
+
+std::string host_name() {
+    std::array<char, 256> name{};
+    if (gethostname(name.data(), name.size() - 1) != 0) {
+        return "unknown-host";
+    }
+    return name.data();
+}
+
+std::optional<std::string> slurm_job_id() {
+    const char* job = std::getenv("SLURM_JOB_ID");  // NOLINT(concurrency-mt-unsafe): read before threads
+    if (job == nullptr || *job == '\0') {
+        return std::nullopt;
+    }
+    return std::string(job);
+}
+
+int run_coordinator_rank(const common::Communicator& communicator,
+                         const RunSettings& settings,
+                         const GlobalOptions& globals,
+                         const std::string& host,
+                         const std::optional<std::string>& job_id) {
+    coordinator::ConnectionTarget target = resolve_database(globals);
+    {
+        // Refuse a database whose schema this binary does not know before claiming.
+        coordinator::Database check(target);
+        coordinator::MigrationRunner(check, coordinator::known_migrations(), software_name())
+            .require_current();
+    }
+    // Ours first, so the user's own settings in --db win: pg_stat_activity names the job,
+    // and a half-open connection fails within a minute instead of hanging.
+    const std::string job = job_id ? *job_id : fmt::format("{}-{}", host, getpid());
+    target.conninfo = fmt::format(
+        "application_name={} keepalives=1 keepalives_idle=30 keepalives_interval=10 "
+        "keepalives_count=3 tcp_user_timeout=60000 {}",
+        coordinator::quote_conninfo_value("joulesweep-coord-" + job),
+        target.conninfo);
+
+    coordinator::CoordinatorRegistration registration;
+    registration.slurm_job_id = job_id;
+    registration.host = host;
+    registration.pid = static_cast<int>(getpid());
+    registration.worker_count = communicator.size() - 1;
+    registration.software = software_name();
+
+    coordinator::CoordinatorOptions options;
+    options.queue.lease = std::chrono::seconds(settings.lease_s);
+    options.queue.retry_backoff_base = std::chrono::seconds(settings.retry_backoff_s);
+    options.grace = std::chrono::seconds(settings.grace_s);
+    options.progress_interval = std::chrono::seconds(settings.progress_interval_s);
+    options.prefetch = settings.prefetch;
+    options.wait = settings.wait;
+    if (settings.max_runs > 0) {
+        options.max_runs = settings.max_runs;
+    }
+    if (settings.time_limit_s > 0) {
+        options.time_limit = std::chrono::seconds(settings.time_limit_s);
+    }
+    options.shard_directory = settings.shard_dir.empty()
+                                  ? std::filesystem::path(globals.data_dir) / "shards"
+                                  : std::filesystem::path(settings.shard_dir);
+    options.job = job;
+    options.software_json = software_json();
+    return coordinator::run_coordinator(communicator, target, registration, options, std::cout);
+}
+
+int exit_code_for(const std::exception& error) {
+    if (dynamic_cast<const common::ConfigError*>(&error) != nullptr) {
+        return 2;
+    }
+    if (dynamic_cast<const common::InternalError*>(&error) != nullptr) {
+        return 3;
+    }
+    return 1;
+}
+
+}  // namespace
+
+int run_run_command(const std::vector<std::string>& arguments, CommandContext& context) {
+    RunSettings settings;
+    CommandOptions options{kRunUsage, help_section("Options for run"), {}, {}};
+    options.visible.add_options()("help,h", "show this help")(
+        "datasets-dir",
+        po::value<std::string>(&settings.datasets_dir)->value_name("DIR"),
+        "prepared datasets, on a filesystem every node sees. Default: <data-dir>/datasets")(
+        "shard-dir",
+        po::value<std::string>(&settings.shard_dir)->value_name("DIR"),
+        "where this job's HDF5 shard goes. Default: <data-dir>/shards")(
+        "max-runs",
+        po::value<std::int64_t>(&settings.max_runs)->value_name("N"),
+        "claim at most N runs, finish them, and exit")(
+        "time-limit",
+        po::value<int>(&settings.time_limit_s)->value_name("SECONDS"),
+        "drain after this long (as on a signal); set it below the Slurm time limit")(
+        "wait", po::bool_switch(&settings.wait), "keep polling when the queue is empty")(
+        "grace",
+        po::value<int>(&settings.grace_s)->value_name("SECONDS")->default_value(settings.grace_s),
+        "on a drain, how long running runs may take to finish")(
+        "lease",
+        po::value<int>(&settings.lease_s)->value_name("SECONDS")->default_value(settings.lease_s),
+        "a coordinator silent this long is dead and its runs are requeued (heartbeat every "
+        "third of it); use the same value for every job on a queue")(
+        "retry-backoff",
+        po::value<int>(&settings.retry_backoff_s)
+            ->value_name("SECONDS")
+            ->default_value(settings.retry_backoff_s),
+        "a failed run waits this long x 2^failures before it is retried")(
+        "prefetch",
+        po::value<int>(&settings.prefetch)->value_name("N")->default_value(settings.prefetch),
+        "runs claimed ahead of idle workers, so a worker never waits on the database")(
+        "progress-interval",
+        po::value<int>(&settings.progress_interval_s)
+            ->value_name("SECONDS")
+            ->default_value(settings.progress_interval_s),
+        "how often the coordinator prints its progress line");
+    if (!parse_command_options(arguments, options, context)) {
+        return 0;
+    }
+    validate(settings);
+
+    const common::MpiSession session(nullptr, nullptr);
+    const common::Communicator communicator(MPI_COMM_WORLD);
+    common::install_shutdown_handlers();
+    if (communicator.size() < 2) {
+        throw common::ConfigError(
+            "run: needs at least 2 MPI ranks (rank 0 coordinates, the others train); start it "
+            "with mpirun -n N or srun");
+    }
+    const std::string host = host_name();
+    const std::optional<std::string> job_id = slurm_job_id();
+    try {
+        if (communicator.rank() == 0) {
+            return run_coordinator_rank(communicator, settings, context.globals, host, job_id);
+        }
+        worker::WorkerContext worker_context;
+        worker_context.datasets_dir =
+            settings.datasets_dir.empty()
+                ? std::filesystem::path(context.globals.data_dir) / "datasets"
+                : std::filesystem::path(settings.datasets_dir);
+        worker_context.host = host;
+        worker_context.slurm_job_id = job_id;
+        worker_context.software_json = software_json();
+        worker::run_worker(communicator, worker_context);
+        return 0;
+    } catch (const std::exception& error) {
+        std::cerr << fmt::format("joulesweep: rank {}: {}\n", communicator.rank(), error.what());
+        std::cerr.flush();
+        communicator.abort(exit_code_for(error));
+    }
+}
+
+}  // namespace joulesweep::app

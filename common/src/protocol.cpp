@@ -1,0 +1,253 @@
+#include "joulesweep/common/protocol.hpp"
+
+#include <cstdint>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "joulesweep/common/error.hpp"
+
+namespace joulesweep::common {
+
+std::string to_text(MessageTag tag) {
+    switch (tag) {
+        case MessageTag::kReady:
+            return "ready";
+        case MessageTag::kAssign:
+            return "assign";
+        case MessageTag::kProgress:
+            return "progress";
+        case MessageTag::kResult:
+            return "result";
+        case MessageTag::kFailure:
+            return "failure";
+        case MessageTag::kCancel:
+            return "cancel";
+        case MessageTag::kCancelled:
+            return "cancelled";
+        case MessageTag::kStop:
+            return "stop";
+        case MessageTag::kStopped:
+            return "stopped";
+        case MessageTag::kSignal:
+            return "signal";
+    }
+    return fmt::format("tag {}", static_cast<int>(tag));
+}
+
+namespace {
+
+void put_config(WireWriter& writer, const ExperimentConfig& config) {
+    writer.put_string(config.dataset);
+    writer.put(static_cast<std::int16_t>(config.shape));
+    writer.put(config.depth);
+    writer.put(config.size);
+    writer.put(config.learning_rate);
+    writer.put(config.batch_size);
+    writer.put_string(config.optimizer);
+    writer.put(config.momentum);
+    writer.put(config.l1);
+    writer.put(config.l2);
+    writer.put(config.label_noise);
+    writer.put(config.epochs);
+    writer.put(config.test_fraction);
+    writer.put(config.validation_fraction);
+    writer.put_string(config.backend);
+}
+
+ExperimentConfig get_config(WireReader& reader) {
+    ExperimentConfig config;
+    config.dataset = reader.get_string("dataset");
+    const auto shape = reader.get<std::int16_t>("shape");
+    if (!shape_from_text(to_text(static_cast<Shape>(shape)))) {
+        throw MpiError(fmt::format("malformed assignment: unknown shape value {}", shape));
+    }
+    config.shape = static_cast<Shape>(shape);
+    config.depth = reader.get<int>("depth");
+    config.size = reader.get<std::int64_t>("size");
+    config.learning_rate = reader.get<double>("learning_rate");
+    config.batch_size = reader.get<int>("batch_size");
+    config.optimizer = reader.get_string("optimizer");
+    config.momentum = reader.get<double>("momentum");
+    config.l1 = reader.get<double>("l1");
+    config.l2 = reader.get<double>("l2");
+    config.label_noise = reader.get<double>("label_noise");
+    config.epochs = reader.get<int>("epochs");
+    config.test_fraction = reader.get<double>("test_fraction");
+    config.validation_fraction = reader.get<double>("validation_fraction");
+    config.backend = reader.get_string("backend");
+    return config;
+}
+
+void put_result(WireWriter& writer, const RunResult& result) {
+    writer.put(result.seed);
+    writer.put_string(result.host);
+    writer.put(static_cast<std::uint8_t>(result.slurm_job_id ? 1 : 0));
+    writer.put_string(result.slurm_job_id.value_or(""));
+    writer.put_string(result.software_json);
+    writer.put_array(result.widths);
+    writer.put(result.parameter_count);
+    writer.put(static_cast<std::uint8_t>(result.diverged ? 1 : 0));
+    writer.put_array(result.epoch_wall_s);
+    for (const auto& series : result.statistics) {
+        writer.put_array(series);
+    }
+}
+
+RunResult get_result(WireReader& reader) {
+    RunResult result;
+    result.seed = reader.get<std::int64_t>("seed");
+    result.host = reader.get_string("host");
+    const bool has_job = reader.get<std::uint8_t>("has_slurm_job_id") != 0;
+    std::string job = reader.get_string("slurm_job_id");
+    if (has_job) {
+        result.slurm_job_id = std::move(job);
+    }
+    result.software_json = reader.get_string("software");
+    result.widths = reader.get_array<std::int64_t>("widths");
+    result.parameter_count = reader.get<std::int64_t>("parameter_count");
+    result.diverged = reader.get<std::uint8_t>("diverged") != 0;
+    result.epoch_wall_s = reader.get_array<float>("epoch_wall_s");
+    for (std::size_t index = 0; index < kStatisticCount; ++index) {
+        auto& series = result.statistics.at(index);
+        series = reader.get_array<float>(kStatisticNames.at(index));
+        if (series.size() != result.epoch_wall_s.size()) {
+            throw MpiError(fmt::format("malformed result: {} has {} values for {} epochs",
+                                       kStatisticNames.at(index),
+                                       series.size(),
+                                       result.epoch_wall_s.size()));
+        }
+    }
+    return result;
+}
+
+}  // namespace
+
+Bytes encode(const RunAssignment& message) {
+    WireWriter writer;
+    writer.put(message.run_id);
+    writer.put(message.attempt);
+    writer.put(message.seed);
+    put_config(writer, message.config);
+    return std::move(writer).take();
+}
+
+Bytes encode(const RunProgress& message) {
+    WireWriter writer;
+    writer.put(message.run_id);
+    writer.put(message.attempt);
+    writer.put(message.epoch);
+    writer.put(message.epochs);
+    writer.put(message.test_loss);
+    return std::move(writer).take();
+}
+
+Bytes encode(const RunOutcome& message) {
+    WireWriter writer;
+    writer.put(message.run_id);
+    writer.put(message.attempt);
+    put_result(writer, message.result);
+    return std::move(writer).take();
+}
+
+Bytes encode(const RunFailureReport& message) {
+    WireWriter writer;
+    writer.put(message.run_id);
+    writer.put(message.attempt);
+    writer.put_string(message.message);
+    writer.put(static_cast<std::uint8_t>(message.permanent ? 1 : 0));
+    return std::move(writer).take();
+}
+
+Bytes encode(const RunReference& message) {
+    WireWriter writer;
+    writer.put(message.run_id);
+    writer.put(message.attempt);
+    return std::move(writer).take();
+}
+
+Bytes encode(const WorkerTotals& message) {
+    WireWriter writer;
+    writer.put(message.runs);
+    writer.put(message.training_s);
+    writer.put(message.waiting_s);
+    return std::move(writer).take();
+}
+
+Bytes encode_signal_count(int count) {
+    WireWriter writer;
+    writer.put(count);
+    return std::move(writer).take();
+}
+
+RunAssignment decode_assignment(const Bytes& bytes) {
+    WireReader reader(bytes, "assignment");
+    RunAssignment message;
+    message.run_id = reader.get<std::int64_t>("run_id");
+    message.attempt = reader.get<int>("attempt");
+    message.seed = reader.get<std::int64_t>("seed");
+    message.config = get_config(reader);
+    reader.expect_end();
+    return message;
+}
+
+RunProgress decode_progress(const Bytes& bytes) {
+    WireReader reader(bytes, "progress");
+    RunProgress message;
+    message.run_id = reader.get<std::int64_t>("run_id");
+    message.attempt = reader.get<int>("attempt");
+    message.epoch = reader.get<int>("epoch");
+    message.epochs = reader.get<int>("epochs");
+    message.test_loss = reader.get<float>("test_loss");
+    reader.expect_end();
+    return message;
+}
+
+RunOutcome decode_outcome(const Bytes& bytes) {
+    WireReader reader(bytes, "result");
+    RunOutcome message;
+    message.run_id = reader.get<std::int64_t>("run_id");
+    message.attempt = reader.get<int>("attempt");
+    message.result = get_result(reader);
+    reader.expect_end();
+    return message;
+}
+
+RunFailureReport decode_failure(const Bytes& bytes) {
+    WireReader reader(bytes, "failure");
+    RunFailureReport message;
+    message.run_id = reader.get<std::int64_t>("run_id");
+    message.attempt = reader.get<int>("attempt");
+    message.message = reader.get_string("message");
+    message.permanent = reader.get<std::uint8_t>("permanent") != 0;
+    reader.expect_end();
+    return message;
+}
+
+RunReference decode_reference(const Bytes& bytes) {
+    WireReader reader(bytes, "run reference");
+    RunReference message;
+    message.run_id = reader.get<std::int64_t>("run_id");
+    message.attempt = reader.get<int>("attempt");
+    reader.expect_end();
+    return message;
+}
+
+WorkerTotals decode_totals(const Bytes& bytes) {
+    WireReader reader(bytes, "worker totals");
+    WorkerTotals message;
+    message.runs = reader.get<std::int64_t>("runs");
+    message.training_s = reader.get<double>("training_s");
+    message.waiting_s = reader.get<double>("waiting_s");
+    reader.expect_end();
+    return message;
+}
+
+int decode_signal_count(const Bytes& bytes) {
+    WireReader reader(bytes, "signal notice");
+    const int count = reader.get<int>("count");
+    reader.expect_end();
+    return count;
+}
+
+}  // namespace joulesweep::common

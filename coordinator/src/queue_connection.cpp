@@ -1,0 +1,79 @@
+#include "joulesweep/coordinator/queue_connection.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace joulesweep::coordinator {
+
+QueueConnection::QueueConnection(ConnectionTarget target,
+                                 QueueOptions queue_options,
+                                 ReconnectOptions reconnect_options,
+                                 std::function<void(const std::string&)> log)
+    : target_(std::move(target)),
+      queue_options_(queue_options),
+      reconnect_options_(reconnect_options),
+      log_(std::move(log)),
+      jitter_(static_cast<std::minstd_rand::result_type>(
+          std::chrono::steady_clock::now().time_since_epoch().count())) {}
+
+QueueConnection::~QueueConnection() = default;
+
+bool QueueConnection::is_connection_failure(const common::DatabaseError& error) noexcept {
+    const std::string& state = error.sqlstate();
+    return error.retryable() || state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 ||
+           state == "53300";
+}
+
+bool QueueConnection::ensure_connected() {
+    if (queue_) {
+        return true;
+    }
+    if (Clock::now() < next_attempt_) {
+        return false;
+    }
+    try {
+        auto database = std::make_unique<Database>(target_);
+        queue_ = std::make_unique<RunQueue>(*database, queue_options_);
+        database_ = std::move(database);
+    } catch (const common::DatabaseError& error) {
+        if (!is_connection_failure(error)) {
+            throw;
+        }
+        lose_connection("reconnect", error);
+        return false;
+    }
+    if (unreachable_since_) {
+        log_(fmt::format("database: reconnected to {} after {:.1f} s",
+                         target_.description,
+                         std::chrono::duration<double>(Clock::now() - *unreachable_since_).count()));
+    }
+    unreachable_since_.reset();
+    failed_attempts_ = 0;
+    return true;
+}
+
+void QueueConnection::lose_connection(std::string_view what, const common::DatabaseError& error) {
+    queue_.reset();
+    database_.reset();
+    // Delay = first x 2^failures, capped, then scaled by a random 0.8..1.2 so that many
+    // coordinators cut off together do not all come back in the same instant.
+    const auto doublings = std::min(failed_attempts_, 16);
+    const auto uncapped = reconnect_options_.first_delay * (1LL << doublings);
+    const auto capped = std::min<std::chrono::milliseconds>(uncapped,
+                                                            reconnect_options_.longest_delay);
+    std::uniform_real_distribution<double> spread(0.8, 1.2);
+    const auto delay = std::chrono::duration_cast<Clock::duration>(capped * spread(jitter_));
+    next_attempt_ = Clock::now() + delay;
+    ++failed_attempts_;
+    if (!unreachable_since_) {
+        unreachable_since_ = Clock::now();
+        log_(fmt::format("database: lost during '{}': {}; retrying with backoff", what, error.what()));
+    }
+}
+
+}  // namespace joulesweep::coordinator

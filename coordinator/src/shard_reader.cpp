@@ -1,0 +1,167 @@
+// read_shard: the complete runs of a shard, live, crashed or closed (see shard_file.hpp).
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+#include <hdf5.h>
+
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/common/hdf5_call.hpp"
+#include "joulesweep/common/hdf5_handle.hpp"
+#include "joulesweep/coordinator/shard_file.hpp"
+#include "shard_layout.hpp"
+
+namespace joulesweep::coordinator {
+namespace {
+
+using common::hdf5_check;
+using common::Hdf5Handle;
+
+std::string read_text_attribute(hid_t file, const char* name) {
+    const Hdf5Handle attribute(H5Aopen(file, name, H5P_DEFAULT), H5Aclose, name);
+    const Hdf5Handle type(H5Aget_type(attribute.get()), H5Tclose, name);
+    std::string value(H5Tget_size(type.get()), '\0');
+    hdf5_check(H5Aread(attribute.get(), type.get(), value.data()), name);
+    value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+    return value;
+}
+
+std::int64_t read_int_attribute(hid_t file, const char* name) {
+    const Hdf5Handle attribute(H5Aopen(file, name, H5P_DEFAULT), H5Aclose, name);
+    std::int64_t value = 0;
+    hdf5_check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), name);
+    return value;
+}
+
+std::size_t column_length(hid_t dataset, std::string_view path) {
+    const Hdf5Handle space(H5Dget_space(dataset), H5Sclose, path);
+    std::array<hsize_t, 1> dims{0};
+    hdf5_check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), path);
+    return static_cast<std::size_t>(dims[0]);
+}
+
+// The first `count` elements of the column at `path` (which must have that many).
+std::vector<std::byte> read_column(hid_t file,
+                                   std::string_view path,
+                                   hid_t memory_type,
+                                   std::size_t element_size,
+                                   std::size_t count) {
+    const std::string name(path);
+    const Hdf5Handle dataset(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose, name);
+    const std::size_t length = column_length(dataset.get(), path);
+    if (length < count) {
+        throw common::StorageError(
+            fmt::format("{} has {} elements where {} are needed", name, length, count));
+    }
+    std::vector<std::byte> bytes(element_size * count);
+    if (count == 0) {
+        return bytes;
+    }
+    const std::array<hsize_t, 1> start{0};
+    const std::array<hsize_t, 1> extent{count};
+    const Hdf5Handle file_space(H5Dget_space(dataset.get()), H5Sclose, name);
+    hdf5_check(H5Sselect_hyperslab(
+                   file_space.get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr),
+               name);
+    const Hdf5Handle memory_space(H5Screate_simple(1, extent.data(), nullptr), H5Sclose, name);
+    hdf5_check(H5Dread(dataset.get(), memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT,
+                       bytes.data()),
+               "read " + name);
+    return bytes;
+}
+
+template <typename Value>
+std::vector<Value> read_numbers(hid_t file, std::string_view path, shard::ColumnKind kind, std::size_t count) {
+    const Hdf5Handle type = shard::memory_type(kind, 0);
+    const std::vector<std::byte> bytes = read_column(file, path, type.get(), sizeof(Value), count);
+    std::vector<Value> values(count);
+    std::memcpy(values.data(), bytes.data(), bytes.size());
+    return values;
+}
+
+ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
+    if (read_text_attribute(file, "format") != shard::kFormat) {
+        throw common::StorageError(fmt::format("{} is not a joulesweep shard", path.string()));
+    }
+    const std::int64_t version = read_int_attribute(file, "format_version");
+    if (version != shard::kFormatVersion) {
+        throw common::StorageError(fmt::format(
+            "{}: shard format version {} (this build reads {})", path.string(), version, shard::kFormatVersion));
+    }
+    ShardContents contents;
+    contents.identity.job = read_text_attribute(file, "job");
+    contents.identity.coordinator_id = read_int_attribute(file, "coordinator_id");
+    contents.identity.host = read_text_attribute(file, "host");
+    const std::string slurm_job_id = read_text_attribute(file, "slurm_job_id");
+    if (!slurm_job_id.empty()) {
+        contents.identity.slurm_job_id = slurm_job_id;
+    }
+    contents.identity.software_json = read_text_attribute(file, "software");
+
+    std::size_t count = 0;
+    {
+        const Hdf5Handle run_ids(H5Dopen2(file, "/runs/run_id", H5P_DEFAULT), H5Dclose, "/runs/run_id");
+        count = column_length(run_ids.get(), "/runs/run_id");
+    }
+    std::vector<shard::RunRow> rows(count);
+    for (const shard::ColumnSpec& spec : shard::run_columns()) {
+        const Hdf5Handle type = shard::memory_type(spec.kind, spec.text_size);
+        const std::size_t size = shard::element_size(spec);
+        const std::vector<std::byte> bytes = read_column(file, spec.path, type.get(), size, count);
+        for (std::size_t row = 0; row < count; ++row) {
+            spec.load(rows[row], bytes.data() + row * size);
+        }
+    }
+    std::size_t epochs = 0;
+    std::size_t layers = 0;
+    for (const shard::RunRow& row : rows) {
+        epochs = std::max(epochs, static_cast<std::size_t>(row.epoch_offset + row.epoch_count));
+        layers = std::max(layers, static_cast<std::size_t>(row.layer_offset + row.layer_count));
+    }
+    const auto wall = read_numbers<float>(file, shard::kEpochWallPath, shard::ColumnKind::kFloat32, epochs);
+    std::vector<std::vector<float>> statistics;
+    for (const auto name : common::kStatisticNames) {
+        statistics.push_back(read_numbers<float>(
+            file, shard::epoch_series_path(name), shard::ColumnKind::kFloat32, epochs));
+    }
+    const auto widths = read_numbers<std::int64_t>(file, shard::kLayerWidthPath, shard::ColumnKind::kInt64, layers);
+    for (shard::RunRow& row : rows) {
+        common::RunResult& result = row.run.result;
+        const auto first = static_cast<std::ptrdiff_t>(row.epoch_offset);
+        const auto last = first + row.epoch_count;
+        result.epoch_wall_s.assign(wall.begin() + first, wall.begin() + last);
+        for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
+            result.statistics.at(index).assign(statistics[index].begin() + first,
+                                               statistics[index].begin() + last);
+        }
+        const auto layer_first = static_cast<std::ptrdiff_t>(row.layer_offset);
+        result.widths.assign(widths.begin() + layer_first, widths.begin() + layer_first + row.layer_count);
+        result.slurm_job_id = contents.identity.slurm_job_id;
+        result.software_json = contents.identity.software_json;
+        contents.runs.push_back(std::move(row.run));
+    }
+    return contents;
+}
+
+}  // namespace
+
+ShardContents read_shard(const std::filesystem::path& path) {
+    if (!std::filesystem::exists(path)) {
+        throw common::StorageError(fmt::format("shard {} does not exist", path.string()));
+    }
+    try {
+        const Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT),
+                              H5Fclose,
+                              "open as a shard");
+        return read_open_shard(file.get(), path);
+    } catch (const common::StorageError& error) {
+        throw common::StorageError(fmt::format("{}: {}", path.string(), error.what()));
+    }
+}
+
+}  // namespace joulesweep::coordinator

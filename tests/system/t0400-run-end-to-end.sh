@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# run: a real mpirun job (a coordinator and 2 workers) trains a queued sweep to the end:
+# a line per finished run and a progress line, every run stored once in PostgreSQL and
+# in the job's HDF5 shard (read with h5py and with `joulesweep shard`, and equal to the
+# database's numbers), exit 0 when nothing is left; --max-runs bounds a job; a job
+# without workers is refused.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+use_fresh_database
+run_joulesweep --db "$FRESH_DB" db migrate
+expect_status 0 "db migrate"
+prepare_run_datasets banana 529_pollen
+enqueue_runs e2e 2 4 banana 529_pollen
+
+run_job --progress-interval 1
+expect_status 0 "run"
+expect_contains "$out" "coordinator 1 started: 2 workers"
+expect_contains "$out" "done on rank 1: "
+expect_contains "$out" "done on rank 2: "
+expect_contains "$out" "529_pollen trapezoid depth 3 size 512 rep 1, 4 epochs, test loss "
+expect_contains "$out" "progress: 16 done, 0 failed, 0 in flight, 0 claimed ahead |"
+expect_contains "$out" "16 runs done, 0 failed, 0 refused"
+[[ $(grep -c " done on rank " <<<"$out") == 16 ]] || fail "expected 16 run lines: $out"
+expect_all_stored_once 16
+[[ $(fresh_query "SELECT state FROM coordinator") == exited ]] || fail "the coordinator should be marked exited"
+[[ $(fresh_query "SELECT count(*) FROM result WHERE host = '$(hostname)' AND array_length(test_loss, 1) = 4") == 16 ]] ||
+    fail "every result should have 4 epochs and this host"
+
+shard=$(ls "$TEST_DIR"/shards/*.h5)
+[[ $(basename "$shard") == "$(hostname)-"*.h5 ]] || fail "the shard should be named after host and pid: $shard"
+# The shard holds the database's runs with the database's numbers.
+fresh_query "SELECT run_id, attempt, array_to_string(test_loss, ' '), array_to_string(widths, ' ') FROM result ORDER BY run_id" >"$TEST_DIR/db.txt"
+/usr/bin/python3 - "$shard" "$TEST_DIR/db.txt" <<'PY' || fail "the shard does not match the database"
+import json, sys
+import h5py
+import numpy as np
+expected = {}
+for line in open(sys.argv[2]):
+    run_id, attempt, losses, widths = line.rstrip("\n").split("|")
+    expected[int(run_id)] = (int(attempt), [float(x) for x in losses.split()], [int(x) for x in widths.split()])
+with h5py.File(sys.argv[1], "r", swmr=True) as f:
+    assert f.attrs["format"] == b"joulesweep-shard" or f.attrs["format"] == "joulesweep-shard", f.attrs["format"]
+    assert f.attrs["format_version"] == 1
+    json.loads(f.attrs["software"])
+    runs = f["runs"]
+    n = runs["run_id"].shape[0]
+    assert n == 16, n
+    assert sorted(int(r) for r in runs["run_id"][:n]) == sorted(expected), "run ids differ"
+    loss = f["epochs/test_loss"][:]
+    width = f["layers/width"][:]
+    for i in range(n):
+        attempt, losses, widths = expected[int(runs["run_id"][i])]
+        assert runs["attempt"][i] == attempt
+        first, count = runs["epoch_offset"][i], runs["epoch_count"][i]
+        assert count == 4 and runs["epochs"][i] == 4
+        assert np.allclose(loss[first:first + count], losses, rtol=1e-6), (loss[first:first + count], losses)
+        lo, lc = runs["layer_offset"][i], runs["layer_count"][i]
+        assert list(width[lo:lo + lc]) == widths
+        assert runs["dataset"][i] in (b"banana", b"529_pollen")
+    assert len(f["epochs"]) == 21
+PY
+run_joulesweep shard "$shard"
+expect_status 0 "shard"
+expect_contains "$out" "16 runs"
+
+# Nothing left: the next job exits at once, storing nothing.
+run_job
+expect_status 0 "run on an empty queue"
+expect_contains "$out" "0 runs done"
+
+# --max-runs: a bounded job.
+enqueue_runs more 3 2 banana
+run_job --max-runs 5
+expect_status 0 "run --max-runs 5"
+expect_contains "$out" "5 runs done, 0 failed"
+[[ $(fresh_query "SELECT count(*) FROM run WHERE status = 'pending'") == 7 ]] || fail "7 runs should still be pending"
+
+# A job needs workers.
+run_joulesweep --db "$FRESH_DB" run --datasets-dir "$TEST_DIR/datasets"
+expect_status 2 "run without mpirun"
+expect_contains "$err" "needs at least 2 MPI ranks"

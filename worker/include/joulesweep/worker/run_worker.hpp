@@ -1,0 +1,28 @@
+#pragma once
+// A worker rank's whole life under `joulesweep run`: ask the coordinator (rank 0) for a
+// run, train it with train_run, report every epoch and then the result or a failure, and
+// ask again, until the coordinator says stop. Any exception inside one run becomes a
+// failure message for that run (permanent for a ConfigError: the configuration can never
+// train), so one bad run never takes the job down. Only MPI failures end the worker.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "joulesweep/common/communicator.hpp"
+#include "joulesweep/common/protocol.hpp"
+
+namespace joulesweep::worker {
+
+struct WorkerContext {
+    std::filesystem::path datasets_dir;  // <dir>/<dataset>.h5, as `datasets prepare` wrote them
+    std::string host;
+    std::optional<std::string> slurm_job_id;
+    std::string software_json;  // stored with every result
+};
+
+// Serves runs until kStop and returns the totals it sent back with kStopped.
+common::WorkerTotals run_worker(const common::Communicator& communicator,
+                                const WorkerContext& context);
+
+}  // namespace joulesweep::worker

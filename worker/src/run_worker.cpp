@@ -1,0 +1,180 @@
+#include "joulesweep/worker/run_worker.hpp"
+
+#include <chrono>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/common/shutdown_signals.hpp"
+#include "joulesweep/worker/datasets/dataset_file.hpp"
+#include "joulesweep/worker/model/trainer.hpp"
+
+namespace joulesweep::worker {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kCoordinatorRank = 0;
+// Idle polls back off from a few microseconds to a millisecond: quick to answer while
+// work flows, close to no CPU while waiting.
+constexpr std::chrono::microseconds kFirstPollPause{5};
+constexpr std::chrono::microseconds kLongestPollPause{1000};
+
+// Thrown from the epoch callback when the coordinator cancels the run; never leaves
+// this file.
+struct RunCancelled {};
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+class Worker {
+public:
+    Worker(const common::Communicator& communicator, const WorkerContext& context)
+        : communicator_(communicator), context_(context) {}
+
+    common::WorkerTotals serve() {
+        communicator_.send(kCoordinatorRank, common::MessageTag::kReady);
+        Clock::time_point waiting_since = Clock::now();
+        std::chrono::microseconds pause = kFirstPollPause;
+        while (true) {
+            report_new_signals();
+            auto message = communicator_.poll(kCoordinatorRank);
+            if (!message) {
+                std::this_thread::sleep_for(pause);
+                pause = std::min(pause * 2, kLongestPollPause);
+                continue;
+            }
+            pause = kFirstPollPause;
+            totals_.waiting_s += seconds_since(waiting_since);
+            switch (message->tag) {
+                case common::MessageTag::kAssign:
+                    train(common::decode_assignment(message->payload));
+                    communicator_.send(kCoordinatorRank, common::MessageTag::kReady);
+                    waiting_since = Clock::now();
+                    break;
+                case common::MessageTag::kCancel:
+                    // Sent for a run that finished before the cancel arrived: nothing to do.
+                    waiting_since = Clock::now();
+                    break;
+                case common::MessageTag::kStop:
+                    communicator_.send(
+                        kCoordinatorRank, common::MessageTag::kStopped, common::encode(totals_));
+                    return totals_;
+                default:
+                    throw common::MpiError(fmt::format("worker rank {}: unexpected {} message",
+                                                       communicator_.rank(),
+                                                       common::to_text(message->tag)));
+            }
+        }
+    }
+
+private:
+    void train(const common::RunAssignment& assignment) {
+        const Clock::time_point start = Clock::now();
+        try {
+            TrainingOptions options;
+            options.on_epoch = [&](const EpochReport& report) {
+                after_epoch(assignment, report);
+            };
+            common::RunOutcome outcome{assignment.run_id, assignment.attempt, {}};
+            outcome.result = train_run(assignment.config,
+                                       dataset(assignment.config.dataset),
+                                       static_cast<std::uint64_t>(assignment.seed),
+                                       options);
+            outcome.result.host = context_.host;
+            outcome.result.slurm_job_id = context_.slurm_job_id;
+            outcome.result.software_json = context_.software_json;
+            communicator_.send(
+                kCoordinatorRank, common::MessageTag::kResult, common::encode(outcome));
+        } catch (const RunCancelled&) {
+            communicator_.send(kCoordinatorRank,
+                               common::MessageTag::kCancelled,
+                               common::encode(common::RunReference{assignment.run_id,
+                                                                   assignment.attempt}));
+        } catch (const common::MpiError&) {
+            throw;  // the job cannot go on without its coordinator
+        } catch (const common::Error& error) {
+            report_failure(assignment,
+                           fmt::format("{} error: {}", common::to_text(error.kind()), error.what()),
+                           error.kind() == common::ErrorKind::kConfig);
+        } catch (const std::exception& error) {
+            report_failure(assignment, fmt::format("unexpected error: {}", error.what()), false);
+        }
+        totals_.training_s += seconds_since(start);
+        ++totals_.runs;
+    }
+
+    void after_epoch(const common::RunAssignment& assignment, const EpochReport& report) {
+        const common::RunProgress progress{assignment.run_id,
+                                           assignment.attempt,
+                                           report.epoch,
+                                           report.epochs,
+                                           report.statistics.at(common::kStatisticCount / 2)};
+        communicator_.send(
+            kCoordinatorRank, common::MessageTag::kProgress, common::encode(progress));
+        report_new_signals();
+        while (auto message = communicator_.poll(kCoordinatorRank)) {
+            if (message->tag != common::MessageTag::kCancel) {
+                throw common::MpiError(fmt::format("worker rank {}: unexpected {} during a run",
+                                                   communicator_.rank(),
+                                                   common::to_text(message->tag)));
+            }
+            if (common::decode_reference(message->payload).run_id == assignment.run_id) {
+                throw RunCancelled{};
+            }
+        }
+    }
+
+    void report_failure(const common::RunAssignment& assignment,
+                        std::string message,
+                        bool permanent) {
+        const common::RunFailureReport failure{
+            assignment.run_id, assignment.attempt, std::move(message), permanent};
+        communicator_.send(kCoordinatorRank, common::MessageTag::kFailure, common::encode(failure));
+    }
+
+    // Tells the coordinator when this rank got a shutdown signal: under Slurm every rank
+    // may get it, but only the coordinator decides what to do.
+    void report_new_signals() {
+        const int count = common::shutdown_signal_count();
+        if (count > reported_signals_) {
+            reported_signals_ = count;
+            communicator_.send(kCoordinatorRank,
+                               common::MessageTag::kSignal,
+                               common::encode_signal_count(count));
+        }
+    }
+
+    // Runs of one experiment's dataset tend to come together: keep the last one loaded.
+    const PreparedDataset& dataset(const std::string& name) {
+        if (!cached_dataset_ || cached_name_ != name) {
+            cached_dataset_.reset();
+            cached_dataset_ = std::make_unique<PreparedDataset>(
+                read_dataset_file(context_.datasets_dir / fmt::format("{}.h5", name)));
+            cached_name_ = name;
+        }
+        return *cached_dataset_;
+    }
+
+    const common::Communicator& communicator_;
+    const WorkerContext& context_;
+    common::WorkerTotals totals_;
+    int reported_signals_ = 0;
+    std::string cached_name_;
+    std::unique_ptr<PreparedDataset> cached_dataset_;
+};
+
+}  // namespace
+
+common::WorkerTotals run_worker(const common::Communicator& communicator,
+                                const WorkerContext& context) {
+    return Worker(communicator, context).serve();
+}
+
+}  // namespace joulesweep::worker
