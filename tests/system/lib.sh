@@ -117,27 +117,30 @@ YAML
 
 fresh_query() { psql "$FRESH_DB" -v ON_ERROR_STOP=1 -Atqc "$1"; }
 
-# job ARGS...: runs one job with mpirun: 3 ranks (a coordinator and 2 workers) unless
-# RANKS says otherwise, against $FRESH_DB, datasets and shards under $TEST_DIR.
-job() {
-    mpirun -n "${RANKS:-3}" "$JOULESWEEP" --db "$FRESH_DB" run \
-        --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" "$@"
+# job_argv ARGS...: sets JOB_ARGV to the mpirun command line of one job: 3 ranks (a
+# coordinator and 2 workers) unless RANKS says otherwise, against $FRESH_DB, with
+# datasets and shards under $TEST_DIR.
+job_argv() {
+    JOB_ARGV=(mpirun -n "${RANKS:-3}" "$JOULESWEEP" --db "$FRESH_DB" run
+        --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" "$@")
 }
 
 # run_job ARGS...: runs one job to its end, like run_joulesweep.
 run_job() {
     local out_file="$TEST_DIR/.stdout" err_file="$TEST_DIR/.stderr"
     status=0
-    job "$@" >"$out_file" 2>"$err_file" || status=$?
+    job_argv "$@"
+    "${JOB_ARGV[@]}" >"$out_file" 2>"$err_file" || status=$?
     out=$(cat "$out_file")
     err=$(cat "$err_file")
 }
 
-# start_job LOG ARGS...: starts a job in the background; its pid is in $job_pid.
+# start_job LOG ARGS...: starts a job in the background; $job_pid is mpirun's pid.
 start_job() {
     local log=$1
     shift
-    job "$@" >"$log" 2>&1 &
+    job_argv "$@"
+    "${JOB_ARGV[@]}" >"$log" 2>&1 &
     job_pid=$!
 }
 
