@@ -2,8 +2,6 @@
 // (the job's only database client) and every other rank a worker. Options are parsed
 // identically on every rank, so a bad option fails all of them the same way; an error
 // on one rank after MPI started aborts the job instead of leaving the others waiting.
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +14,7 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
@@ -88,7 +87,8 @@ std::string host_name() {
 }
 
 std::optional<std::string> slurm_job_id() {
-    const char* job = std::getenv("SLURM_JOB_ID");  // NOLINT(concurrency-mt-unsafe): read before threads
+    const char* job =
+        std::getenv("SLURM_JOB_ID");  // NOLINT(concurrency-mt-unsafe): read before threads
     if (job == nullptr || *job == '\0') {
         return std::nullopt;
     }

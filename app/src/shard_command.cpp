@@ -38,7 +38,8 @@ int run_shard_command(const std::vector<std::string>& arguments, CommandContext&
         return 0;
     }
     if (files.empty()) {
-        throw common::ConfigError("shard: name at least one shard file (see joulesweep shard --help)");
+        throw common::ConfigError(
+            "shard: name at least one shard file (see joulesweep shard --help)");
     }
     for (const std::string& file : files) {
         const coordinator::ShardContents shard = coordinator::read_shard(file);
@@ -53,13 +54,14 @@ int run_shard_command(const std::vector<std::string>& arguments, CommandContext&
         }
         for (const coordinator::ShardRun& run : shard.runs) {
             const auto& test_loss = run.result.statistics.at(common::kStatisticCount / 2);
-            std::cout << fmt::format("  run {} attempt {}: {} rep {}, {} epochs, test loss {:.5g}\n",
-                                     run.run_id,
-                                     run.attempt,
-                                     coordinator::describe_experiment(run.config),
-                                     run.repetition,
-                                     run.result.epoch_wall_s.size(),
-                                     test_loss.empty() ? 0.0F : test_loss.back());
+            std::cout << fmt::format(
+                "  run {} attempt {}: {} rep {}, {} epochs, test loss {:.5g}\n",
+                run.run_id,
+                run.attempt,
+                coordinator::describe_experiment(run.config),
+                run.repetition,
+                run.result.epoch_wall_s.size(),
+                test_loss.empty() ? 0.0F : test_loss.back());
         }
     }
     return 0;

@@ -45,7 +45,8 @@ std::string version_report() {
 }
 
 std::string software_json() {
-    nlohmann::json json{{"joulesweep", fmt::format("{} (git {})", common::version(), common::git_revision())}};
+    nlohmann::json json{
+        {"joulesweep", fmt::format("{} (git {})", common::version(), common::git_revision())}};
     for (const auto& component : all_components()) {
         json[component.name] = component.version;
     }

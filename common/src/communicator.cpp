@@ -14,8 +14,7 @@ namespace joulesweep::common {
 
 MpiSession::MpiSession(int* argc, char*** argv) {
     mpi_check(MPI_Init(argc, argv), "initialise MPI");
-    mpi_check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN),
-              "make MPI return errors");
+    mpi_check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "make MPI return errors");
 }
 
 MpiSession::~MpiSession() {
@@ -31,9 +30,8 @@ Communicator::Communicator(MPI_Comm comm) : comm_(comm) {
 
 void Communicator::send(int destination, MessageTag tag, const Bytes& payload) const {
     if (payload.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-        throw MpiError(fmt::format("{} message of {} bytes is too large for one MPI send",
-                                   to_text(tag),
-                                   payload.size()));
+        throw MpiError(fmt::format(
+            "{} message of {} bytes is too large for one MPI send", to_text(tag), payload.size()));
     }
     mpi_check(MPI_Send(payload.data(),
                        static_cast<int>(payload.size()),

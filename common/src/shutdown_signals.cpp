@@ -13,8 +13,10 @@ namespace {
 
 // A signal handler can only touch lock-free atomics or volatile sig_atomic_t: these two
 // are the process's whole shared state with it.
-volatile std::sig_atomic_t signal_count = 0;       // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
-volatile std::sig_atomic_t most_recent_signal = 0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+volatile std::sig_atomic_t signal_count =
+    0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+volatile std::sig_atomic_t most_recent_signal =
+    0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
 
 extern "C" void count_shutdown_signal(int signal_number) {
     signal_count = signal_count + 1;
@@ -25,6 +27,7 @@ extern "C" void count_shutdown_signal(int signal_number) {
 
 void install_shutdown_handlers() {
     struct sigaction action {};
+
     action.sa_handler = count_shutdown_signal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
@@ -37,8 +40,12 @@ void install_shutdown_handlers() {
     }
 }
 
-int shutdown_signal_count() noexcept { return signal_count; }
+int shutdown_signal_count() noexcept {
+    return signal_count;
+}
 
-int last_shutdown_signal() noexcept { return most_recent_signal; }
+int last_shutdown_signal() noexcept {
+    return most_recent_signal;
+}
 
 }  // namespace joulesweep::common

@@ -1,7 +1,5 @@
 #include "joulesweep/coordinator/job_coordinator.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/protocol.hpp"
@@ -118,8 +117,9 @@ private:
                 break;
             }
             if (Clock::now() > give_up) {
-                throw common::DatabaseError(fmt::format(
-                    "could not reach the database within the lease ({} s)", options_.queue.lease.count()),
+                throw common::DatabaseError(
+                    fmt::format("could not reach the database within the lease ({} s)",
+                                options_.queue.lease.count()),
                     true);
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -149,7 +149,8 @@ private:
         while (!pending_results_.empty() || !pending_failures_.empty() || !to_release_.empty()) {
             flush();
             if (Clock::now() > give_up) {
-                say(fmt::format("error: the database stayed unreachable; {} results, {} failures "
+                say(
+                    fmt::format("error: the database stayed unreachable; {} results, {} failures "
                                 "and {} releases were not stored (their runs return to the queue "
                                 "when this coordinator's lease expires)",
                                 pending_results_.size(),
@@ -166,16 +167,19 @@ private:
             connection_.attempt("release held runs", [&](RunQueue& queue) {
                 const int released = queue.release_all(coordinator_id_);
                 if (released > 0) {
-                    say(fmt::format("released {} more runs still held by this coordinator", released));
+                    say(fmt::format("released {} more runs still held by this coordinator",
+                                    released));
                 }
             });
-            connection_.attempt("mark exited", [&](RunQueue& queue) { queue.mark_exited(coordinator_id_); });
+            connection_.attempt("mark exited",
+                                [&](RunQueue& queue) { queue.mark_exited(coordinator_id_); });
         }
         const common::WorkerTotals totals = stop_workers();
         const double wall_s = Seconds(Clock::now() - started_).count();
         const double cpu_s = cpu_seconds();
         say(format_progress_line(counts()));
-        say(fmt::format("coordinator {} exited after {}: {} runs done, {} failed, {} refused, "
+        say(
+            fmt::format("coordinator {} exited after {}: {} runs done, {} failed, {} refused, "
                         "shard {} holds {} runs",
                         coordinator_id_,
                         format_clock(wall_s),
@@ -185,7 +189,8 @@ private:
                         shard_->path().string(),
                         shard_->run_count()));
         if (totals.training_s > 0) {
-            say(fmt::format("overhead: coordinator CPU {:.3f} s = {:.3f}% of the workers' {:.1f} s "
+            say(
+                fmt::format("overhead: coordinator CPU {:.3f} s = {:.3f}% of the workers' {:.1f} s "
                             "of training; workers waited {:.3f} s for work ({:.3f}%)",
                             cpu_s,
                             100.0 * cpu_s / totals.training_s,
@@ -315,11 +320,10 @@ private:
                 common::RunOutcome outcome = common::decode_outcome(message.payload);
                 auto assignment = take_in_flight(message.source, outcome.run_id);
                 if (assignment) {
-                    pending_results_.push_back(
-                        PendingResult{std::move(*assignment),
-                                      message.source,
-                                      std::move(outcome.result),
-                                      Clock::now()});
+                    pending_results_.push_back(PendingResult{std::move(*assignment),
+                                                             message.source,
+                                                             std::move(outcome.result),
+                                                             Clock::now()});
                     run_ended();
                 }
                 return;
@@ -333,8 +337,8 @@ private:
                                     describe_experiment(assignment->config),
                                     message.source,
                                     failure.message));
-                    pending_failures_.push_back(
-                        RunFailure{failure.run_id, failure.attempt, failure.message, failure.permanent});
+                    pending_failures_.push_back(RunFailure{
+                        failure.run_id, failure.attempt, failure.message, failure.permanent});
                     run_ended();
                 }
                 return;
@@ -343,12 +347,14 @@ private:
                 take_in_flight(message.source, common::decode_reference(message.payload).run_id);
                 return;
             case common::MessageTag::kSignal:
-                worker_signals_ = std::max(worker_signals_, common::decode_signal_count(message.payload));
+                worker_signals_ =
+                    std::max(worker_signals_, common::decode_signal_count(message.payload));
                 return;
             default:
-                throw common::MpiError(fmt::format("coordinator: unexpected {} message from rank {}",
-                                                   common::to_text(message.tag),
-                                                   message.source));
+                throw common::MpiError(
+                    fmt::format("coordinator: unexpected {} message from rank {}",
+                                common::to_text(message.tag),
+                                message.source));
         }
     }
 
@@ -390,7 +396,8 @@ private:
     void begin_drain() {
         phase_ = Phase::kDraining;
         grace_deadline_ = Clock::now() + options_.grace;
-        connection_.attempt("mark draining", [&](RunQueue& queue) { queue.mark_draining(coordinator_id_); });
+        connection_.attempt("mark draining",
+                            [&](RunQueue& queue) { queue.mark_draining(coordinator_id_); });
         release_buffered();
     }
 
@@ -400,10 +407,11 @@ private:
         release_buffered();
         for (const auto& [rank, flight] : in_flight_) {
             to_release_.push_back(flight.assignment.claim.run_id);
-            communicator_.send(rank,
-                               common::MessageTag::kCancel,
-                               common::encode(common::RunReference{flight.assignment.claim.run_id,
-                                                                   flight.assignment.claim.attempt}));
+            communicator_.send(
+                rank,
+                common::MessageTag::kCancel,
+                common::encode(common::RunReference{flight.assignment.claim.run_id,
+                                                    flight.assignment.claim.attempt}));
         }
         flush();
     }
@@ -436,9 +444,8 @@ private:
     }
 
     void heartbeat() {
-        auto alive = connection_.attempt("heartbeat", [&](RunQueue& queue) {
-            return queue.heartbeat(coordinator_id_);
-        });
+        auto alive = connection_.attempt(
+            "heartbeat", [&](RunQueue& queue) { return queue.heartbeat(coordinator_id_); });
         if (!alive) {
             return;  // unreachable: try again at the next pass after the backoff
         }
@@ -451,12 +458,15 @@ private:
     }
 
     void reap() {
-        auto reaped = connection_.attempt("reap", [&](RunQueue& queue) { return queue.reap_expired(); });
+        auto reaped =
+            connection_.attempt("reap", [&](RunQueue& queue) { return queue.reap_expired(); });
         if (reaped && !reaped->empty()) {
-            const auto dead = std::count_if(reaped->begin(), reaped->end(), [](const RunTransition& t) {
-                return t.status == "failed";
-            });
-            say(fmt::format("reaped {} runs of expired coordinators ({} back in the queue, {} "
+            const auto dead =
+                std::count_if(reaped->begin(), reaped->end(), [](const RunTransition& t) {
+                    return t.status == "failed";
+                });
+            say(
+                fmt::format("reaped {} runs of expired coordinators ({} back in the queue, {} "
                             "dead-lettered after too many losses)",
                             reaped->size(),
                             static_cast<std::int64_t>(reaped->size()) - dead,
@@ -476,10 +486,11 @@ private:
         phase_ = Phase::kStopping;
         cancel_deadline_ = Clock::now() + kCancelPatience;
         for (const auto& [rank, flight] : in_flight_) {
-            communicator_.send(rank,
-                               common::MessageTag::kCancel,
-                               common::encode(common::RunReference{flight.assignment.claim.run_id,
-                                                                   flight.assignment.claim.attempt}));
+            communicator_.send(
+                rank,
+                common::MessageTag::kCancel,
+                common::encode(common::RunReference{flight.assignment.claim.run_id,
+                                                    flight.assignment.claim.attempt}));
         }
     }
 
@@ -599,7 +610,8 @@ private:
             const ClaimedRun& claim = pending.assignment.claim;
             if (stored.count(claim.run_id) == 0) {
                 ++refused_;
-                say(fmt::format("run {} refused by the queue: no longer held by this coordinator "
+                say(
+                    fmt::format("run {} refused by the queue: no longer held by this coordinator "
                                 "under attempt {} (released or reaped)",
                                 claim.run_id,
                                 claim.attempt));
@@ -607,15 +619,16 @@ private:
             }
             ++done_;
             const auto& test_loss = pending.result.statistics.at(common::kStatisticCount / 2);
-            say(fmt::format("run {} done on rank {}: {} rep {}, {} epochs{}, test loss {:.5g}, {:.2f} s",
-                            claim.run_id,
-                            pending.rank,
-                            describe_experiment(pending.assignment.config),
-                            claim.repetition,
-                            pending.result.epoch_wall_s.size(),
-                            pending.result.diverged ? " (diverged)" : "",
-                            test_loss.empty() ? 0.0F : test_loss.back(),
-                            total_seconds(pending.result.epoch_wall_s)));
+            say(fmt::format(
+                "run {} done on rank {}: {} rep {}, {} epochs{}, test loss {:.5g}, {:.2f} s",
+                claim.run_id,
+                pending.rank,
+                describe_experiment(pending.assignment.config),
+                claim.repetition,
+                pending.result.epoch_wall_s.size(),
+                pending.result.diverged ? " (diverged)" : "",
+                test_loss.empty() ? 0.0F : test_loss.back(),
+                total_seconds(pending.result.epoch_wall_s)));
             shard_runs.push_back(ShardRun{claim.run_id,
                                           claim.experiment_id,
                                           claim.repetition,
@@ -683,7 +696,8 @@ private:
     }
 
     void say(const std::string& line) {
-        log_ << fmt::format("[{:>8}] {}\n", format_clock(Seconds(Clock::now() - started_).count()), line);
+        log_ << fmt::format(
+            "[{:>8}] {}\n", format_clock(Seconds(Clock::now() - started_).count()), line);
         log_.flush();
     }
 

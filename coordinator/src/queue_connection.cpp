@@ -48,9 +48,10 @@ bool QueueConnection::ensure_connected() {
         return false;
     }
     if (unreachable_since_) {
-        log_(fmt::format("database: reconnected to {} after {:.1f} s",
-                         target_.description,
-                         std::chrono::duration<double>(Clock::now() - *unreachable_since_).count()));
+        log_(
+            fmt::format("database: reconnected to {} after {:.1f} s",
+                        target_.description,
+                        std::chrono::duration<double>(Clock::now() - *unreachable_since_).count()));
     }
     unreachable_since_.reset();
     failed_attempts_ = 0;
@@ -64,15 +65,16 @@ void QueueConnection::lose_connection(std::string_view what, const common::Datab
     // coordinators cut off together do not all come back in the same instant.
     const auto doublings = std::min(failed_attempts_, 16);
     const auto uncapped = reconnect_options_.first_delay * (1LL << doublings);
-    const auto capped = std::min<std::chrono::milliseconds>(uncapped,
-                                                            reconnect_options_.longest_delay);
+    const auto capped =
+        std::min<std::chrono::milliseconds>(uncapped, reconnect_options_.longest_delay);
     std::uniform_real_distribution<double> spread(0.8, 1.2);
     const auto delay = std::chrono::duration_cast<Clock::duration>(capped * spread(jitter_));
     next_attempt_ = Clock::now() + delay;
     ++failed_attempts_;
     if (!unreachable_since_) {
         unreachable_since_ = Clock::now();
-        log_(fmt::format("database: lost during '{}': {}; retrying with backoff", what, error.what()));
+        log_(fmt::format(
+            "database: lost during '{}': {}; retrying with backoff", what, error.what()));
     }
 }
 

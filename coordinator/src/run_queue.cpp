@@ -321,44 +321,47 @@ void RunQueue::record_progress(std::int64_t coordinator_id, const std::vector<Ru
 
 std::map<std::int64_t, common::ExperimentConfig> RunQueue::experiment_configs(
     const std::vector<std::int64_t>& experiment_ids) {
-    return database_.with_transaction("read experiment configurations", [&](pqxx::work& transaction) {
-        const pqxx::result rows = transaction.exec_params(
-            "SELECT experiment_id, dataset, shape, depth, size, learning_rate, batch_size, "
-            "optimizer, momentum, l1, l2, label_noise, epochs, test_fraction, validation_fraction, "
-            "backend FROM experiment WHERE experiment_id = ANY($1::bigint[])",
-            sql_array(experiment_ids));
-        std::map<std::int64_t, common::ExperimentConfig> configs;
-        for (const auto& row : rows) {
-            common::ExperimentConfig config;
-            config.dataset = row[1].as<std::string>();
-            const auto shape = common::shape_from_text(row[2].as<std::string>());
-            if (!shape) {
-                throw common::DatabaseError(fmt::format(
-                    "experiment {}: unknown shape '{}'", row[0].as<std::int64_t>(), row[2].c_str()));
+    return database_.with_transaction(
+        "read experiment configurations", [&](pqxx::work& transaction) {
+            const pqxx::result rows = transaction.exec_params(
+                "SELECT experiment_id, dataset, shape, depth, size, learning_rate, batch_size, "
+                "optimizer, momentum, l1, l2, label_noise, epochs, test_fraction, "
+                "validation_fraction, "
+                "backend FROM experiment WHERE experiment_id = ANY($1::bigint[])",
+                sql_array(experiment_ids));
+            std::map<std::int64_t, common::ExperimentConfig> configs;
+            for (const auto& row : rows) {
+                common::ExperimentConfig config;
+                config.dataset = row[1].as<std::string>();
+                const auto shape = common::shape_from_text(row[2].as<std::string>());
+                if (!shape) {
+                    throw common::DatabaseError(fmt::format("experiment {}: unknown shape '{}'",
+                                                            row[0].as<std::int64_t>(),
+                                                            row[2].c_str()));
+                }
+                config.shape = *shape;
+                config.depth = row[3].as<int>();
+                config.size = row[4].as<std::int64_t>();
+                config.learning_rate = row[5].as<double>();
+                config.batch_size = row[6].as<int>();
+                config.optimizer = row[7].as<std::string>();
+                config.momentum = row[8].as<double>();
+                config.l1 = row[9].as<double>();
+                config.l2 = row[10].as<double>();
+                config.label_noise = row[11].as<double>();
+                config.epochs = row[12].as<int>();
+                config.test_fraction = row[13].as<double>();
+                config.validation_fraction = row[14].as<double>();
+                config.backend = row[15].as<std::string>();
+                configs.emplace(row[0].as<std::int64_t>(), std::move(config));
             }
-            config.shape = *shape;
-            config.depth = row[3].as<int>();
-            config.size = row[4].as<std::int64_t>();
-            config.learning_rate = row[5].as<double>();
-            config.batch_size = row[6].as<int>();
-            config.optimizer = row[7].as<std::string>();
-            config.momentum = row[8].as<double>();
-            config.l1 = row[9].as<double>();
-            config.l2 = row[10].as<double>();
-            config.label_noise = row[11].as<double>();
-            config.epochs = row[12].as<int>();
-            config.test_fraction = row[13].as<double>();
-            config.validation_fraction = row[14].as<double>();
-            config.backend = row[15].as<std::string>();
-            configs.emplace(row[0].as<std::int64_t>(), std::move(config));
-        }
-        for (const std::int64_t id : experiment_ids) {
-            if (configs.count(id) == 0) {
-                throw common::DatabaseError(fmt::format("experiment {} does not exist", id));
+            for (const std::int64_t id : experiment_ids) {
+                if (configs.count(id) == 0) {
+                    throw common::DatabaseError(fmt::format("experiment {} does not exist", id));
+                }
             }
-        }
-        return configs;
-    });
+            return configs;
+        });
 }
 
 std::optional<RunTransition> RunQueue::fail(std::int64_t coordinator_id,

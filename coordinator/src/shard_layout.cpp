@@ -14,7 +14,9 @@
 namespace joulesweep::coordinator::shard {
 namespace {
 
-common::Hdf5Handle copy_type(hid_t type) { return {H5Tcopy(type), H5Tclose, "copy an HDF5 type"}; }
+common::Hdf5Handle copy_type(hid_t type) {
+    return {H5Tcopy(type), H5Tclose, "copy an HDF5 type"};
+}
 
 common::Hdf5Handle text_type(std::size_t size) {
     common::Hdf5Handle type = copy_type(H5T_C_S1);
@@ -85,8 +87,8 @@ Value take(const std::byte* element) {
 template <std::size_t Size>
 void put_text(std::byte* element, std::string_view text) {
     if (text.size() > Size) {
-        throw common::StorageError(fmt::format(
-            "shard: '{}' is longer than the {} bytes its column holds", text, Size));
+        throw common::StorageError(
+            fmt::format("shard: '{}' is longer than the {} bytes its column holds", text, Size));
     }
     std::memset(element, 0, Size);
     std::memcpy(element, text.data(), text.size());
@@ -109,87 +111,197 @@ common::Shape take_shape(const std::byte* element) {
 
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
 const std::array<ColumnSpec, 27> kRunColumns{{
-    {"/runs/experiment_id", ColumnKind::kInt64, 0,
+    {"/runs/experiment_id",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.experiment_id); },
-     [](RunRow& row, const std::byte* e) { row.run.experiment_id = take<std::int64_t>(e); }},
-    {"/runs/repetition", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.experiment_id = take<std::int64_t>(e);
+     }},
+    {"/runs/repetition",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.repetition); },
-     [](RunRow& row, const std::byte* e) { row.run.repetition = take<std::int32_t>(e); }},
-    {"/runs/attempt", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.repetition = take<std::int32_t>(e);
+     }},
+    {"/runs/attempt",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.attempt); },
-     [](RunRow& row, const std::byte* e) { row.run.attempt = take<std::int32_t>(e); }},
-    {"/runs/seed", ColumnKind::kInt64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.attempt = take<std::int32_t>(e);
+     }},
+    {"/runs/seed",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.result.seed); },
-     [](RunRow& row, const std::byte* e) { row.run.result.seed = take<std::int64_t>(e); }},
-    {"/runs/dataset", ColumnKind::kText, 64,
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.seed = take<std::int64_t>(e);
+     }},
+    {"/runs/dataset",
+     ColumnKind::kText,
+     64,
      [](const RunRow& row, std::byte* e) { put_text<64>(e, row.run.config.dataset); },
-     [](RunRow& row, const std::byte* e) { row.run.config.dataset = take_text<64>(e); }},
-    {"/runs/shape", ColumnKind::kText, 32,
-     [](const RunRow& row, std::byte* e) { put_text<32>(e, common::to_text(row.run.config.shape)); },
-     [](RunRow& row, const std::byte* e) { row.run.config.shape = take_shape(e); }},
-    {"/runs/depth", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.dataset = take_text<64>(e);
+     }},
+    {"/runs/shape",
+     ColumnKind::kText,
+     32,
+     [](const RunRow& row, std::byte* e) {
+         put_text<32>(e, common::to_text(row.run.config.shape));
+     },
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.shape = take_shape(e);
+     }},
+    {"/runs/depth",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.config.depth); },
-     [](RunRow& row, const std::byte* e) { row.run.config.depth = take<std::int32_t>(e); }},
-    {"/runs/size", ColumnKind::kInt64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.depth = take<std::int32_t>(e);
+     }},
+    {"/runs/size",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.size); },
-     [](RunRow& row, const std::byte* e) { row.run.config.size = take<std::int64_t>(e); }},
-    {"/runs/learning_rate", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.size = take<std::int64_t>(e);
+     }},
+    {"/runs/learning_rate",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.learning_rate); },
-     [](RunRow& row, const std::byte* e) { row.run.config.learning_rate = take<double>(e); }},
-    {"/runs/batch_size", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.learning_rate = take<double>(e);
+     }},
+    {"/runs/batch_size",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.config.batch_size); },
-     [](RunRow& row, const std::byte* e) { row.run.config.batch_size = take<std::int32_t>(e); }},
-    {"/runs/optimizer", ColumnKind::kText, 16,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.batch_size = take<std::int32_t>(e);
+     }},
+    {"/runs/optimizer",
+     ColumnKind::kText,
+     16,
      [](const RunRow& row, std::byte* e) { put_text<16>(e, row.run.config.optimizer); },
-     [](RunRow& row, const std::byte* e) { row.run.config.optimizer = take_text<16>(e); }},
-    {"/runs/momentum", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.optimizer = take_text<16>(e);
+     }},
+    {"/runs/momentum",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.momentum); },
-     [](RunRow& row, const std::byte* e) { row.run.config.momentum = take<double>(e); }},
-    {"/runs/l1", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.momentum = take<double>(e);
+     }},
+    {"/runs/l1",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.l1); },
-     [](RunRow& row, const std::byte* e) { row.run.config.l1 = take<double>(e); }},
-    {"/runs/l2", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.l1 = take<double>(e);
+     }},
+    {"/runs/l2",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.l2); },
-     [](RunRow& row, const std::byte* e) { row.run.config.l2 = take<double>(e); }},
-    {"/runs/label_noise", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.l2 = take<double>(e);
+     }},
+    {"/runs/label_noise",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.label_noise); },
-     [](RunRow& row, const std::byte* e) { row.run.config.label_noise = take<double>(e); }},
-    {"/runs/epochs", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.label_noise = take<double>(e);
+     }},
+    {"/runs/epochs",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.config.epochs); },
-     [](RunRow& row, const std::byte* e) { row.run.config.epochs = take<std::int32_t>(e); }},
-    {"/runs/test_fraction", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.epochs = take<std::int32_t>(e);
+     }},
+    {"/runs/test_fraction",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.test_fraction); },
-     [](RunRow& row, const std::byte* e) { row.run.config.test_fraction = take<double>(e); }},
-    {"/runs/validation_fraction", ColumnKind::kFloat64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.test_fraction = take<double>(e);
+     }},
+    {"/runs/validation_fraction",
+     ColumnKind::kFloat64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.config.validation_fraction); },
-     [](RunRow& row, const std::byte* e) { row.run.config.validation_fraction = take<double>(e); }},
-    {"/runs/backend", ColumnKind::kText, 16,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.validation_fraction = take<double>(e);
+     }},
+    {"/runs/backend",
+     ColumnKind::kText,
+     16,
      [](const RunRow& row, std::byte* e) { put_text<16>(e, row.run.config.backend); },
-     [](RunRow& row, const std::byte* e) { row.run.config.backend = take_text<16>(e); }},
-    {"/runs/host", ColumnKind::kText, 256,
+     [](RunRow& row, const std::byte* e) {
+         row.run.config.backend = take_text<16>(e);
+     }},
+    {"/runs/host",
+     ColumnKind::kText,
+     256,
      [](const RunRow& row, std::byte* e) { put_text<256>(e, row.run.result.host); },
-     [](RunRow& row, const std::byte* e) { row.run.result.host = take_text<256>(e); }},
-    {"/runs/parameter_count", ColumnKind::kInt64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.host = take_text<256>(e);
+     }},
+    {"/runs/parameter_count",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.result.parameter_count); },
-     [](RunRow& row, const std::byte* e) { row.run.result.parameter_count = take<std::int64_t>(e); }},
-    {"/runs/diverged", ColumnKind::kUint8, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.parameter_count = take<std::int64_t>(e);
+     }},
+    {"/runs/diverged",
+     ColumnKind::kUint8,
+     0,
      [](const RunRow& row, std::byte* e) { put<std::uint8_t>(e, row.run.result.diverged ? 1 : 0); },
-     [](RunRow& row, const std::byte* e) { row.run.result.diverged = take<std::uint8_t>(e) != 0; }},
-    {"/runs/epoch_offset", ColumnKind::kInt64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.diverged = take<std::uint8_t>(e) != 0;
+     }},
+    {"/runs/epoch_offset",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.epoch_offset); },
-     [](RunRow& row, const std::byte* e) { row.epoch_offset = take<std::int64_t>(e); }},
-    {"/runs/epoch_count", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.epoch_offset = take<std::int64_t>(e);
+     }},
+    {"/runs/epoch_count",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.epoch_count); },
-     [](RunRow& row, const std::byte* e) { row.epoch_count = take<std::int32_t>(e); }},
-    {"/runs/layer_offset", ColumnKind::kInt64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.epoch_count = take<std::int32_t>(e);
+     }},
+    {"/runs/layer_offset",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.layer_offset); },
-     [](RunRow& row, const std::byte* e) { row.layer_offset = take<std::int64_t>(e); }},
-    {"/runs/layer_count", ColumnKind::kInt32, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.layer_offset = take<std::int64_t>(e);
+     }},
+    {"/runs/layer_count",
+     ColumnKind::kInt32,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.layer_count); },
-     [](RunRow& row, const std::byte* e) { row.layer_count = take<std::int32_t>(e); }},
-    {"/runs/run_id", ColumnKind::kInt64, 0,
+     [](RunRow& row, const std::byte* e) {
+         row.layer_count = take<std::int32_t>(e);
+     }},
+    {"/runs/run_id",
+     ColumnKind::kInt64,
+     0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.run_id); },
-     [](RunRow& row, const std::byte* e) { row.run.run_id = take<std::int64_t>(e); }},
+     [](RunRow& row, const std::byte* e) {
+         row.run.run_id = take<std::int64_t>(e);
+     }},
 }};
 
 }  // namespace
@@ -210,6 +322,8 @@ std::size_t element_size(const ColumnSpec& column) {
     return 0;
 }
 
-const std::array<ColumnSpec, 27>& run_columns() { return kRunColumns; }
+const std::array<ColumnSpec, 27>& run_columns() {
+    return kRunColumns;
+}
 
 }  // namespace joulesweep::coordinator::shard

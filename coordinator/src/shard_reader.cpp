@@ -14,6 +14,7 @@
 #include "joulesweep/common/hdf5_call.hpp"
 #include "joulesweep/common/hdf5_handle.hpp"
 #include "joulesweep/coordinator/shard_file.hpp"
+
 #include "shard_layout.hpp"
 
 namespace joulesweep::coordinator {
@@ -69,14 +70,21 @@ std::vector<std::byte> read_column(hid_t file,
                    file_space.get(), H5S_SELECT_SET, start.data(), nullptr, extent.data(), nullptr),
                name);
     const Hdf5Handle memory_space(H5Screate_simple(1, extent.data(), nullptr), H5Sclose, name);
-    hdf5_check(H5Dread(dataset.get(), memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT,
+    hdf5_check(H5Dread(dataset.get(),
+                       memory_type,
+                       memory_space.get(),
+                       file_space.get(),
+                       H5P_DEFAULT,
                        bytes.data()),
                "read " + name);
     return bytes;
 }
 
 template <typename Value>
-std::vector<Value> read_numbers(hid_t file, std::string_view path, shard::ColumnKind kind, std::size_t count) {
+std::vector<Value> read_numbers(hid_t file,
+                                std::string_view path,
+                                shard::ColumnKind kind,
+                                std::size_t count) {
     const Hdf5Handle type = shard::memory_type(kind, 0);
     const std::vector<std::byte> bytes = read_column(file, path, type.get(), sizeof(Value), count);
     std::vector<Value> values(count);
@@ -90,8 +98,10 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
     }
     const std::int64_t version = read_int_attribute(file, "format_version");
     if (version != shard::kFormatVersion) {
-        throw common::StorageError(fmt::format(
-            "{}: shard format version {} (this build reads {})", path.string(), version, shard::kFormatVersion));
+        throw common::StorageError(fmt::format("{}: shard format version {} (this build reads {})",
+                                               path.string(),
+                                               version,
+                                               shard::kFormatVersion));
     }
     ShardContents contents;
     contents.identity.job = read_text_attribute(file, "job");
@@ -105,7 +115,8 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
 
     std::size_t count = 0;
     {
-        const Hdf5Handle run_ids(H5Dopen2(file, "/runs/run_id", H5P_DEFAULT), H5Dclose, "/runs/run_id");
+        const Hdf5Handle run_ids(
+            H5Dopen2(file, "/runs/run_id", H5P_DEFAULT), H5Dclose, "/runs/run_id");
         count = column_length(run_ids.get(), "/runs/run_id");
     }
     std::vector<shard::RunRow> rows(count);
@@ -123,13 +134,15 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
         epochs = std::max(epochs, static_cast<std::size_t>(row.epoch_offset + row.epoch_count));
         layers = std::max(layers, static_cast<std::size_t>(row.layer_offset + row.layer_count));
     }
-    const auto wall = read_numbers<float>(file, shard::kEpochWallPath, shard::ColumnKind::kFloat32, epochs);
+    const auto wall =
+        read_numbers<float>(file, shard::kEpochWallPath, shard::ColumnKind::kFloat32, epochs);
     std::vector<std::vector<float>> statistics;
     for (const auto name : common::kStatisticNames) {
         statistics.push_back(read_numbers<float>(
             file, shard::epoch_series_path(name), shard::ColumnKind::kFloat32, epochs));
     }
-    const auto widths = read_numbers<std::int64_t>(file, shard::kLayerWidthPath, shard::ColumnKind::kInt64, layers);
+    const auto widths =
+        read_numbers<std::int64_t>(file, shard::kLayerWidthPath, shard::ColumnKind::kInt64, layers);
     for (shard::RunRow& row : rows) {
         common::RunResult& result = row.run.result;
         const auto first = static_cast<std::ptrdiff_t>(row.epoch_offset);
@@ -140,7 +153,8 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
                                                statistics[index].begin() + last);
         }
         const auto layer_first = static_cast<std::ptrdiff_t>(row.layer_offset);
-        result.widths.assign(widths.begin() + layer_first, widths.begin() + layer_first + row.layer_count);
+        result.widths.assign(widths.begin() + layer_first,
+                             widths.begin() + layer_first + row.layer_count);
         result.slurm_job_id = contents.identity.slurm_job_id;
         result.software_json = contents.identity.software_json;
         contents.runs.push_back(std::move(row.run));
@@ -155,9 +169,10 @@ ShardContents read_shard(const std::filesystem::path& path) {
         throw common::StorageError(fmt::format("shard {} does not exist", path.string()));
     }
     try {
-        const Hdf5Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT),
-                              H5Fclose,
-                              "open as a shard");
+        const Hdf5Handle file(
+            H5Fopen(path.c_str(), H5F_ACC_RDONLY | H5F_ACC_SWMR_READ, H5P_DEFAULT),
+            H5Fclose,
+            "open as a shard");
         return read_open_shard(file.get(), path);
     } catch (const common::StorageError& error) {
         throw common::StorageError(fmt::format("{}: {}", path.string(), error.what()));

@@ -15,6 +15,7 @@
 #include "joulesweep/common/hdf5_call.hpp"
 #include "joulesweep/common/hdf5_handle.hpp"
 #include "joulesweep/coordinator/shard_file.hpp"
+
 #include "shard_layout.hpp"
 
 namespace joulesweep::coordinator {
@@ -77,8 +78,9 @@ void append_elements(hid_t dataset,
                "select in " + name);
     const Hdf5Handle memory_space(
         H5Screate_simple(1, length.data(), nullptr), H5Sclose, "memory space");
-    hdf5_check(H5Dwrite(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data),
-               "write " + name);
+    hdf5_check(
+        H5Dwrite(dataset, memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, data),
+        "write " + name);
 }
 
 void write_text_attribute(hid_t file, const char* name, std::string_view value) {
@@ -108,7 +110,7 @@ struct Column {
 }  // namespace
 
 struct ShardWriter::Columns {
-    std::vector<Column> runs;  // in shard::run_columns() order
+    std::vector<Column> runs;    // in shard::run_columns() order
     std::vector<Column> series;  // epoch_wall_s, then the statistics in kStatisticNames order
     std::vector<Column> layers;  // just /layers/width
 };
@@ -145,18 +147,17 @@ ShardWriter::ShardWriter(const std::filesystem::path& path, const ShardIdentity&
         }
         const auto add_series = [&](std::string_view path_in_file) {
             columns_->series.push_back(Column{
-                create_column(
-                    file_id_, path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
+                create_column(file_id_, path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
                 shard::memory_type(shard::ColumnKind::kFloat32, 0)});
         };
         add_series(shard::kEpochWallPath);
         for (const auto name : common::kStatisticNames) {
             add_series(shard::epoch_series_path(name));
         }
-        columns_->layers.push_back(Column{
-            create_column(
-                file_id_, shard::kLayerWidthPath, shard::ColumnKind::kInt64, 0, kRunChunk),
-            shard::memory_type(shard::ColumnKind::kInt64, 0)});
+        columns_->layers.push_back(
+            Column{create_column(
+                       file_id_, shard::kLayerWidthPath, shard::ColumnKind::kInt64, 0, kRunChunk),
+                   shard::memory_type(shard::ColumnKind::kInt64, 0)});
         hdf5_check(H5Fstart_swmr_write(file_id_), "start SWMR writing");
     } catch (...) {
         columns_.reset();

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "joulesweep/common/error.hpp"
+
 #include "queue_fixture.hpp"
 #include "test_database.hpp"
 
@@ -42,7 +44,7 @@ TEST_CASE("RunQueue: claims the highest priority first and never the same run tw
                                     "SELECT count(*) FROM run WHERE status = 'running'") == 6);
 }
 
-TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
+TEST_CASE("RunQueue: completion stores results once; a repeat stores nothing and reports them",
           "[coordinator][db][queue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
@@ -59,7 +61,9 @@ TEST_CASE("RunQueue: completion stores results once, and a repeat is a no-op",
     completions[2].result.slurm_job_id = "4242_1";
     completions[2].result.software_json = R"({"joulesweep": "0.1 \"quoted\""})";
     CHECK(queue.complete(coordinator, completions).size() == 3);
-    CHECK(queue.complete(coordinator, completions).empty());
+    // As after a connection lost during COMMIT: the repeat changes nothing and says the
+    // three are stored, so the coordinator neither loses nor duplicates them.
+    CHECK(queue.complete(coordinator, completions).size() == 3);
     CHECK(testing::query_value<int>(database, "SELECT count(*) FROM result") == 3);
     CHECK(testing::query_value<int>(
               database,
@@ -253,6 +257,41 @@ TEST_CASE("RunQueue: releasing unstarted runs on drain charges nothing",
     const auto reclaimed = queue.claim(other, 5);
     REQUIRE(reclaimed.size() == 3);
     CHECK(reclaimed[0].attempt == 2);
+}
+
+TEST_CASE("RunQueue: progress, configurations and the release of everything held",
+          "[coordinator][db][queue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    enqueue_runs(database, 4);
+    RunQueue queue(database, fast_options());
+    const auto coordinator = queue.register_coordinator(registration("host-a"));
+    const auto other = queue.register_coordinator(registration("host-b"));
+    const auto mine = queue.claim(coordinator, 3);
+    const auto theirs = queue.claim(other, 1);
+    REQUIRE(mine.size() == 3);
+    REQUIRE(theirs.size() == 1);
+
+    queue.record_progress(coordinator,
+                          {RunEpoch{mine[0].run_id, mine[0].attempt, 2},
+                           RunEpoch{mine[1].run_id, mine[1].attempt + 1, 9},    // stale attempt
+                           RunEpoch{theirs[0].run_id, theirs[0].attempt, 7}});  // not ours
+    CHECK(
+        testing::query_value<std::string>(
+            database,
+            "SELECT string_agg(coalesce(current_epoch, 0)::text, ',' ORDER BY run_id) FROM run") ==
+        "2,0,0,0");
+
+    const auto configs = queue.experiment_configs({mine[0].experiment_id});
+    REQUIRE(configs.size() == 1);
+    CHECK(configs.at(mine[0].experiment_id).dataset == "529_pollen");
+    CHECK(configs.at(mine[0].experiment_id).depth == 3);
+    CHECK_THROWS_AS(queue.experiment_configs({987654}), common::DatabaseError);
+
+    CHECK(queue.release_all(coordinator) == 3);
+    CHECK(queue.release_all(coordinator) == 0);
+    CHECK(testing::query_value<int>(database,
+                                    "SELECT count(*) FROM run WHERE status = 'running'") == 1);
 }
 
 TEST_CASE("RunQueue: concurrent claimer processes do every run exactly once",

@@ -93,10 +93,10 @@ private:
             communicator_.send(
                 kCoordinatorRank, common::MessageTag::kResult, common::encode(outcome));
         } catch (const RunCancelled&) {
-            communicator_.send(kCoordinatorRank,
-                               common::MessageTag::kCancelled,
-                               common::encode(common::RunReference{assignment.run_id,
-                                                                   assignment.attempt}));
+            communicator_.send(
+                kCoordinatorRank,
+                common::MessageTag::kCancelled,
+                common::encode(common::RunReference{assignment.run_id, assignment.attempt}));
         } catch (const common::MpiError&) {
             throw;  // the job cannot go on without its coordinator
         } catch (const common::Error& error) {
@@ -145,9 +145,8 @@ private:
         const int count = common::shutdown_signal_count();
         if (count > reported_signals_) {
             reported_signals_ = count;
-            communicator_.send(kCoordinatorRank,
-                               common::MessageTag::kSignal,
-                               common::encode_signal_count(count));
+            communicator_.send(
+                kCoordinatorRank, common::MessageTag::kSignal, common::encode_signal_count(count));
         }
     }
 

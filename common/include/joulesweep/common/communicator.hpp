@@ -36,6 +36,7 @@ public:
     explicit Communicator(MPI_Comm comm);
 
     int rank() const noexcept { return rank_; }
+
     int size() const noexcept { return size_; }
 
     void send(int destination, MessageTag tag, const Bytes& payload = {}) const;

@@ -1,4 +1,5 @@
 #pragma once
+
 // SIGTERM, SIGINT and SIGUSR1 as a request to stop: the handlers only count, and the
 // coordinator's and workers' loops read the count. One signal asks for a graceful drain,
 // a second one for an immediate stop. Slurm sends SIGTERM at the time limit (and

@@ -70,6 +70,7 @@ public:
     void append(const std::vector<ShardRun>& runs);
 
     std::int64_t run_count() const noexcept { return run_count_; }
+
     const std::filesystem::path& path() const noexcept { return path_; }
 
 private:

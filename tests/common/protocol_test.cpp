@@ -1,0 +1,98 @@
+#include "joulesweep/common/protocol.hpp"
+
+#include <cstddef>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "joulesweep/common/error.hpp"
+
+namespace joulesweep::common {
+
+TEST_CASE("protocol: an assignment survives encoding with every configuration field",
+          "[common][protocol]") {
+    RunAssignment sent;
+    sent.run_id = 123456789012;
+    sent.attempt = 3;
+    sent.seed = -42;
+    sent.config.dataset = "529_pollen";
+    sent.config.shape = Shape::kWideFirst8x;
+    sent.config.depth = 7;
+    sent.config.size = 1 << 20;
+    sent.config.learning_rate = 1e-4;
+    sent.config.batch_size = 32;
+    sent.config.optimizer = "rmsprop";
+    sent.config.momentum = 0.9;
+    sent.config.l1 = 1e-3;
+    sent.config.l2 = 0.25;
+    sent.config.label_noise = 0.1;
+    sent.config.epochs = 3000;
+    sent.config.test_fraction = 0.3;
+    sent.config.validation_fraction = 0.1;
+    sent.config.backend = "eigen";
+    const RunAssignment received = decode_assignment(encode(sent));
+    CHECK(received.run_id == sent.run_id);
+    CHECK(received.attempt == sent.attempt);
+    CHECK(received.seed == sent.seed);
+    CHECK(canonical_key(received.config) == canonical_key(sent.config));
+}
+
+TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
+          "[common][protocol]") {
+    RunOutcome sent;
+    sent.run_id = 9;
+    sent.attempt = 1;
+    sent.result.seed = 77;
+    sent.result.host = "node17";
+    sent.result.software_json = R"({"joulesweep": "0.1.0"})";
+    sent.result.widths = {20, 20, 1};
+    sent.result.parameter_count = 501;
+    sent.result.diverged = true;
+    sent.result.epoch_wall_s = {0.5F, 0.25F};
+    for (std::size_t index = 0; index < kStatisticCount; ++index) {
+        sent.result.statistics.at(index) = {static_cast<float>(index), 1.5F};
+    }
+    RunOutcome received = decode_outcome(encode(sent));
+    CHECK(received.run_id == 9);
+    CHECK(received.result.host == "node17");
+    CHECK_FALSE(received.result.slurm_job_id.has_value());
+    CHECK(received.result.widths == sent.result.widths);
+    CHECK(received.result.diverged);
+    CHECK(received.result.statistics == sent.result.statistics);
+
+    sent.result.slurm_job_id = "4242";
+    received = decode_outcome(encode(sent));
+    REQUIRE(received.result.slurm_job_id.has_value());
+    CHECK(*received.result.slurm_job_id == "4242");
+}
+
+TEST_CASE("protocol: failures, references, totals and signal counts round-trip",
+          "[common][protocol]") {
+    const RunFailureReport failure = decode_failure(encode(RunFailureReport{5, 2, "boom", true}));
+    CHECK(failure.message == "boom");
+    CHECK(failure.permanent);
+    CHECK(decode_reference(encode(RunReference{8, 4})).attempt == 4);
+    CHECK(decode_totals(encode(WorkerTotals{3, 1.5, 0.25})).waiting_s == 0.25);
+    CHECK(decode_signal_count(encode_signal_count(2)) == 2);
+    CHECK(decode_progress(encode(RunProgress{1, 1, 7, 10, 0.5F})).epoch == 7);
+}
+
+TEST_CASE("protocol: truncated, padded and garbled messages are MpiErrors naming the field",
+          "[common][protocol]") {
+    RunAssignment assignment;
+    assignment.config.dataset = "banana";
+    const Bytes whole = encode(assignment);
+    const Bytes truncated(whole.begin(), whole.end() - 3);
+    CHECK_THROWS_WITH(decode_assignment(truncated), Catch::Contains("malformed assignment"));
+    Bytes padded = whole;
+    padded.push_back(std::byte{0});
+    CHECK_THROWS_WITH(decode_assignment(padded), Catch::Contains("1 bytes left over"));
+    // A length prefix larger than the message must not be trusted.
+    Bytes huge_length = encode(RunFailureReport{1, 1, "x", false});
+    huge_length.at(12) = std::byte{0xff};
+    CHECK_THROWS_AS(decode_failure(huge_length), MpiError);
+    CHECK(to_text(MessageTag::kAssign) == "assign");
+    CHECK(to_text(static_cast<MessageTag>(99)) == "tag 99");
+}
+
+}  // namespace joulesweep::common

@@ -1,0 +1,97 @@
+#include "joulesweep/coordinator/shard_file.hpp"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "joulesweep/common/error.hpp"
+
+#include "temporary_directory.hpp"
+
+namespace joulesweep::coordinator {
+namespace {
+
+ShardRun sample_run(std::int64_t run_id, int epochs) {
+    ShardRun run;
+    run.run_id = run_id;
+    run.experiment_id = run_id * 10;
+    run.repetition = static_cast<int>(run_id % 3);
+    run.attempt = 2;
+    run.config.dataset = "banana";
+    run.config.shape = common::Shape::kTrapezoid;
+    run.config.depth = 3;
+    run.config.size = 512;
+    run.config.optimizer = "sgd";
+    run.config.momentum = 0.9;
+    run.config.epochs = epochs;
+    run.result.seed = run_id + 1000;
+    run.result.host = "node7";
+    run.result.widths = {20, static_cast<std::int64_t>(run_id), 1};
+    run.result.parameter_count = 501;
+    run.result.diverged = run_id == 2;
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+        run.result.epoch_wall_s.push_back(0.1F * static_cast<float>(epoch + 1));
+        for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
+            run.result.statistics.at(index).push_back(static_cast<float>(run_id * 100) +
+                                                      static_cast<float>(index) +
+                                                      static_cast<float>(epoch) / 8);
+        }
+    }
+    return run;
+}
+
+}  // namespace
+
+TEST_CASE("ShardWriter: batches read back run by run, with identity and every series",
+          "[coordinator][shard]") {
+    const testing::TemporaryDirectory directory;
+    const auto path = choose_shard_path(directory.path(), "4242");
+    CHECK(path.filename() == "4242.h5");
+    const ShardIdentity identity{"4242", 17, "login1", std::string("4242"), R"({"a": "1"})"};
+    {
+        ShardWriter writer(path, identity);
+        writer.append({sample_run(1, 3), sample_run(2, 1)});
+        writer.append({});
+        writer.append({sample_run(3, 4)});
+        CHECK(writer.run_count() == 3);
+        // Readable while the writer still has it open.
+        CHECK(read_shard(path).runs.size() == 3);
+    }
+    const ShardContents contents = read_shard(path);
+    CHECK(contents.identity.coordinator_id == 17);
+    CHECK(contents.identity.slurm_job_id == std::optional<std::string>("4242"));
+    REQUIRE(contents.runs.size() == 3);
+    for (std::size_t index = 0; index < 3; ++index) {
+        constexpr std::array<int, 3> kEpochs{3, 1, 4};
+        const ShardRun expected =
+            sample_run(static_cast<std::int64_t>(index + 1), kEpochs.at(index));
+        const ShardRun& got = contents.runs[index];
+        CHECK(got.run_id == expected.run_id);
+        CHECK(got.experiment_id == expected.experiment_id);
+        CHECK(got.attempt == 2);
+        CHECK(common::canonical_key(got.config) == common::canonical_key(expected.config));
+        CHECK(got.result.widths == expected.result.widths);
+        CHECK(got.result.diverged == expected.result.diverged);
+        CHECK(got.result.epoch_wall_s == expected.result.epoch_wall_s);
+        CHECK(got.result.statistics == expected.result.statistics);
+        CHECK(got.result.software_json == identity.software_json);
+    }
+    // A second coordinator of the same (requeued) job never appends to this file.
+    CHECK(choose_shard_path(directory.path(), "4242").filename() == "4242.1.h5");
+    CHECK_THROWS_AS(ShardWriter(path, identity), common::StorageError);
+}
+
+TEST_CASE("read_shard: a file that is not a shard is refused by name", "[coordinator][shard]") {
+    const testing::TemporaryDirectory directory;
+    const auto path = directory.path() / "not.h5";
+    std::ofstream(path) << "plain text";
+    CHECK_THROWS_WITH(read_shard(path), Catch::Contains(path.string()));
+    CHECK_THROWS_WITH(read_shard(directory.path() / "missing.h5"),
+                      Catch::Contains("does not exist"));
+}
+
+}  // namespace joulesweep::coordinator
