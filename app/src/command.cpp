@@ -32,6 +32,7 @@ const std::vector<Command>& all_commands() {
          "add a sweep (a YAML file or a BUTTER preset) to the queue",
          run_enqueue_command},
         {"queue", "act on queued runs: redrive dead letters after a fix", run_queue_command},
+        {"results", "best test loss, runs and time per experiment", run_results_command},
         {"run",
          "train queued runs under mpirun or srun: rank 0 coordinates, the others train",
          run_run_command},

@@ -116,4 +116,23 @@ std::vector<ReportTable> read_queue_report(Database& database, const QueueReport
     return tables;
 }
 
+ReportTable read_results_table(Database& database, int row_limit) {
+    static constexpr Section kResults{
+        "Results by experiment (best test loss first)",
+        "no results yet: train queued runs with `joulesweep run` under mpirun or srun",
+        R"(SELECT experiment_id AS experiment, dataset, shape, depth, size, optimizer,
+                  learning_rate AS lr, batch_size AS batch, epochs, runs_done AS runs,
+                  round(best_test_loss::numeric, 5) AS "best test loss",
+                  round(mean_final_test_loss::numeric, 5) AS "mean final test loss",
+                  round(train_s::numeric, 1) AS "train s", diverged
+           FROM experiment_results
+           ORDER BY best_test_loss NULLS LAST, experiment_id LIMIT {limit})",
+        true};
+    return database.with_transaction("read the results", [&](pqxx::work& transaction) {
+        transaction.exec0("SET TRANSACTION READ ONLY");
+        transaction.exec0("SET LOCAL jit = off");
+        return read_section(transaction, kResults, row_limit);
+    });
+}
+
 }  // namespace joulesweep::coordinator

@@ -63,6 +63,13 @@ run_joulesweep shard "$shard"
 expect_status 0 "shard"
 expect_contains "$out" "16 runs"
 
+run_joulesweep --db "$FRESH_DB" results --limit 3
+expect_status 0 "results"
+expect_contains "$out" "Results by experiment (best test loss first)"
+expect_contains "$out" "best test loss"
+[[ $(grep -c " 529_pollen \| banana " <<<"$out") == 3 ]] || fail "results --limit 3 should list 3 experiments: $out"
+expect_contains "$out" "more rows: raise --limit"
+
 # Nothing left: the next job exits at once, storing nothing.
 run_job
 expect_status 0 "run on an empty queue"

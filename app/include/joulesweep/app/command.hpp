@@ -50,6 +50,7 @@ int run_datasets_command(const std::vector<std::string>& arguments, CommandConte
 int run_db_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_queue_command(const std::vector<std::string>& arguments, CommandContext& context);
+int run_results_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_run_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_shard_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_train_command(const std::vector<std::string>& arguments, CommandContext& context);

@@ -26,4 +26,8 @@ struct QueueReportOptions {
 // One read-only transaction, so every table describes the same instant.
 std::vector<ReportTable> read_queue_report(Database& database, const QueueReportOptions& options);
 
+// The experiment_results view (migration 0005) as one table, best test loss first, at
+// most `row_limit` experiments.
+ReportTable read_results_table(Database& database, int row_limit);
+
 }  // namespace joulesweep::coordinator
