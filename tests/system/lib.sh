@@ -126,6 +126,7 @@ job_argv() {
 }
 
 # run_job ARGS...: runs one job to its end, like run_joulesweep.
+# shellcheck disable=SC2034,SC2120  # status, out and err are read by the tests; ARGS are optional
 run_job() {
     local out_file="$TEST_DIR/.stdout" err_file="$TEST_DIR/.stderr"
     status=0
@@ -136,6 +137,7 @@ run_job() {
 }
 
 # start_job LOG ARGS...: starts a job in the background; $job_pid is mpirun's pid.
+# shellcheck disable=SC2034  # job_pid is read by the tests
 start_job() {
     local log=$1
     shift

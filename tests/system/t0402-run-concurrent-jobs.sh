@@ -21,7 +21,7 @@ expect_all_stored_once 32
 [[ $(fresh_query "SELECT max(attempt) FROM run") == 1 ]] || fail "a run was claimed twice"
 [[ $(fresh_query "SELECT count(*) FROM coordinator WHERE state = 'exited'") == 3 ]] ||
     fail "three coordinators should have exited"
-[[ $(ls "$TEST_DIR"/shards/*.h5 | wc -l) == 3 ]] || fail "each job should write its own shard"
+[[ $(find "$TEST_DIR/shards" -name '*.h5' | wc -l) == 3 ]] || fail "each job should write its own shard"
 shard_run_ids "$TEST_DIR/shards" | sort -n >"$TEST_DIR/shard_ids"
 [[ -z $(uniq -d "$TEST_DIR/shard_ids") ]] || fail "a run is in two shards"
 [[ $(wc -l <"$TEST_DIR/shard_ids") == 32 ]] || fail "the shards should hold 32 runs"

@@ -5,31 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/worker/random_stream.hpp"
+
+#include "sample_datasets.hpp"
 
 namespace joulesweep::worker {
 namespace {
 
-// A stand-in for banana (the catalog's 5300 rows, 2 inputs, 1 output): target 1 when the
-// first input exceeds the second, a rule a small network learns in a few epochs.
-PreparedDataset learnable_banana() {
-    PreparedDataset dataset;
-    dataset.name = "banana";
-    dataset.task = common::Task::kRegression;
-    dataset.rows = 5300;
-    dataset.raw_features = 2;
-    dataset.input_width = 2;
-    dataset.output_width = 1;
-    RandomStream random(99);
-    for (std::int64_t row = 0; row < dataset.rows; ++row) {
-        const auto first = static_cast<float>(random.uniform());
-        const auto second = static_cast<float>(random.uniform());
-        dataset.inputs.push_back(first);
-        dataset.inputs.push_back(second);
-        dataset.targets.push_back(first > second ? 1.0F : 0.0F);
-    }
-    return dataset;
-}
+using testing::learnable_banana;
 
 common::ExperimentConfig config_for(int epochs) {
     common::ExperimentConfig config;
