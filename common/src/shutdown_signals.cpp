@@ -13,10 +13,10 @@ namespace {
 
 // A signal handler can only touch lock-free atomics or volatile sig_atomic_t: these two
 // are the process's whole shared state with it.
-volatile std::sig_atomic_t signal_count =
-    0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
-volatile std::sig_atomic_t most_recent_signal =
-    0;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables)
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables)
+volatile std::sig_atomic_t signal_count = 0;
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables)
+volatile std::sig_atomic_t most_recent_signal = 0;
 
 extern "C" void count_shutdown_signal(int signal_number) {
     signal_count = signal_count + 1;

@@ -530,7 +530,7 @@ private:
     void load_configs(RunQueue& queue, const std::vector<ClaimedRun>& runs) {
         std::vector<std::int64_t> missing;
         for (const ClaimedRun& run : runs) {
-            if (configs_.count(run.experiment_id) == 0) {
+            if (!configs_.contains(run.experiment_id)) {
                 missing.push_back(run.experiment_id);
             }
         }
@@ -608,7 +608,7 @@ private:
         std::vector<ShardRun> shard_runs;
         for (PendingResult& pending : pending_results_) {
             const ClaimedRun& claim = pending.assignment.claim;
-            if (stored.count(claim.run_id) == 0) {
+            if (!stored.contains(claim.run_id)) {
                 ++refused_;
                 say(
                     fmt::format("run {} refused by the queue: no longer held by this coordinator "

@@ -356,7 +356,7 @@ std::map<std::int64_t, common::ExperimentConfig> RunQueue::experiment_configs(
                 configs.emplace(row[0].as<std::int64_t>(), std::move(config));
             }
             for (const std::int64_t id : experiment_ids) {
-                if (configs.count(id) == 0) {
+                if (!configs.contains(id)) {
                     throw common::DatabaseError(fmt::format("experiment {} does not exist", id));
                 }
             }

@@ -110,7 +110,7 @@ common::Shape take_shape(const std::byte* element) {
 }
 
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
-const std::array<ColumnSpec, 27> kRunColumns{{
+constexpr std::array<ColumnSpec, 27> kRunColumns{{
     {"/runs/experiment_id",
      ColumnKind::kInt64,
      0,

@@ -137,6 +137,7 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
     const auto wall =
         read_numbers<float>(file, shard::kEpochWallPath, shard::ColumnKind::kFloat32, epochs);
     std::vector<std::vector<float>> statistics;
+    statistics.reserve(common::kStatisticCount);
     for (const auto name : common::kStatisticNames) {
         statistics.push_back(read_numbers<float>(
             file, shard::epoch_series_path(name), shard::ColumnKind::kFloat32, epochs));

@@ -48,6 +48,8 @@ kill_during_training worker
 run_joulesweep --db "$FRESH_DB" status
 expect_status 0 "status"
 expect_contains "$out" "Runs in flight"
+grep -Eq "banana +(rectangle|trapezoid) +[23] +512 +[1-9][0-9]*/40 " <<<"$out" ||
+    fail "status should show the runs in flight with their epoch: $out"
 sleep $((lease + 1))
 finish_queue
 expect_all_stored_once 8
@@ -63,6 +65,11 @@ finish_queue
 expect_all_stored_once 16
 [[ $(fresh_query "SELECT count(*) FROM coordinator WHERE state = 'expired'") == 2 ]] ||
     fail "both killed coordinators should be expired"
+# The killed coordinator's shard is readable up to its last flushed run, by our reader too.
+for shard in "$TEST_DIR"/shards/*.h5; do
+    run_joulesweep shard "$shard"
+    expect_status 0 "shard $shard"
+done
 # Every stored run is in exactly one shard (the killed jobs' shards hold only what they
 # stored before dying), and the shards together miss none.
 shard_run_ids "$TEST_DIR/shards" | sort -n >"$TEST_DIR/shard_ids"

@@ -27,7 +27,7 @@ constexpr std::chrono::microseconds kLongestPollPause{1000};
 
 // Thrown from the epoch callback when the coordinator cancels the run; never leaves
 // this file.
-struct RunCancelled {};
+struct RunCancelled : std::exception {};
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
