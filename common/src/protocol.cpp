@@ -171,6 +171,8 @@ Bytes encode(const WorkerTotals& message) {
     writer.put(message.runs);
     writer.put(message.training_s);
     writer.put(message.waiting_s);
+    writer.put(message.starting_s);
+    writer.put(message.ending_s);
     return std::move(writer).take();
 }
 
@@ -239,6 +241,8 @@ WorkerTotals decode_totals(const Bytes& bytes) {
     message.runs = reader.get<std::int64_t>("runs");
     message.training_s = reader.get<double>("training_s");
     message.waiting_s = reader.get<double>("waiting_s");
+    message.starting_s = reader.get<double>("starting_s");
+    message.ending_s = reader.get<double>("ending_s");
     reader.expect_end();
     return message;
 }

@@ -29,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 using Seconds = std::chrono::duration<double>;
 
 constexpr std::chrono::microseconds kFirstPollPause{5};
-constexpr std::chrono::microseconds kLongestPollPause{1000};
+constexpr std::chrono::microseconds kLongestPollPause{2000};
 constexpr std::chrono::seconds kProgressWriteInterval{2};
 constexpr std::chrono::seconds kCancelPatience{15};
 constexpr std::chrono::seconds kStopPatience{30};
@@ -191,12 +191,15 @@ private:
         if (totals.training_s > 0) {
             say(
                 fmt::format("overhead: coordinator CPU {:.3f} s = {:.3f}% of the workers' {:.1f} s "
-                            "of training; workers waited {:.3f} s for work ({:.3f}%)",
+                            "of training; workers waited {:.3f} s for their next run ({:.3f}%), "
+                            "{:.1f} s for their first and {:.1f} s after their last",
                             cpu_s,
                             100.0 * cpu_s / totals.training_s,
                             totals.training_s,
                             totals.waiting_s,
-                            100.0 * totals.waiting_s / (totals.training_s + totals.waiting_s)));
+                            100.0 * totals.waiting_s / totals.training_s,
+                            totals.starting_s,
+                            totals.ending_s));
         }
         return exit_code_;
     }
@@ -220,6 +223,8 @@ private:
                 totals.runs += worker.runs;
                 totals.training_s += worker.training_s;
                 totals.waiting_s += worker.waiting_s;
+                totals.starting_s += worker.starting_s;
+                totals.ending_s += worker.ending_s;
                 running.erase(message->source);
             }
             // Anything else (a late kReady, kSignal, a result of a cancelled run) no
@@ -240,6 +245,10 @@ private:
     // happened (the loop then polls again at once).
     bool step() {
         bool busy = receive_messages();
+        if (phase_ == Phase::kRunning) {
+            // Before any database work: a worker that just asked waits for no round trip.
+            busy = dispatch() || busy;
+        }
         follow_signals();
         const Clock::time_point now = Clock::now();
         if (options_.time_limit && phase_ == Phase::kRunning &&
@@ -497,7 +506,9 @@ private:
     bool claim_if_needed(Clock::time_point now) {
         const auto wanted = static_cast<std::int64_t>(idle_.size()) + options_.prefetch -
                             static_cast<std::int64_t>(buffered_.size());
-        if (idle_.empty() || wanted <= 0 || now < next_claim_) {
+        // Refill the buffer ahead of need, so that a worker that finishes finds its next
+        // run waiting instead of a database round trip.
+        if (wanted <= 0 || now < next_claim_) {
             return false;
         }
         std::int64_t count = wanted;

@@ -72,7 +72,9 @@ TEST_CASE("protocol: failures, references, totals and signal counts round-trip",
     CHECK(failure.message == "boom");
     CHECK(failure.permanent);
     CHECK(decode_reference(encode(RunReference{8, 4})).attempt == 4);
-    CHECK(decode_totals(encode(WorkerTotals{3, 1.5, 0.25})).waiting_s == 0.25);
+    const WorkerTotals totals = decode_totals(encode(WorkerTotals{3, 1.5, 0.25, 0.5, 2.0}));
+    CHECK(totals.waiting_s == 0.25);
+    CHECK(totals.ending_s == 2.0);
     CHECK(decode_signal_count(encode_signal_count(2)) == 2);
     CHECK(decode_progress(encode(RunProgress{1, 1, 7, 10, 0.5F})).epoch == 7);
 }

@@ -51,7 +51,14 @@ public:
                 continue;
             }
             pause = kFirstPollPause;
-            totals_.waiting_s += seconds_since(waiting_since);
+            const double waited = seconds_since(waiting_since);
+            if (message->tag == common::MessageTag::kStop) {
+                (totals_.runs == 0 ? totals_.starting_s : totals_.ending_s) += waited;
+            } else if (totals_.runs == 0) {
+                totals_.starting_s += waited;
+            } else {
+                totals_.waiting_s += waited;
+            }
             switch (message->tag) {
                 case common::MessageTag::kAssign:
                     train(common::decode_assignment(message->payload));

@@ -78,7 +78,9 @@ struct RunReference {
 struct WorkerTotals {
     std::int64_t runs = 0;
     double training_s = 0;  // inside train_run, dataset loading included
-    double waiting_s = 0;   // from kReady to the next kAssign or kStop
+    double waiting_s = 0;   // between runs: from kReady to the next kAssign
+    double starting_s = 0;  // before the first kAssign (the coordinator's start-up)
+    double ending_s = 0;    // after the last run, until kStop (others still training)
 };
 
 Bytes encode(const RunAssignment& message);
