@@ -28,7 +28,7 @@ step "applying the schema"
 step "fetching MNIST and preparing BUTTER's 13 datasets"
 scripts/fetch-mnist.sh data/mnist
 "$joulesweep" datasets prepare
-step "enqueueing the demo sweep (scripts/demo-sweep.yaml: 24 runs)"
+step "enqueueing the demo sweep (scripts/demo-sweep.yaml: 48 runs)"
 "$joulesweep" enqueue scripts/demo-sweep.yaml
 step "training it: mpirun -n 3 joulesweep run (rank 0 coordinates, 2 workers train)"
 if [[ $(id -u) == 0 ]]; then
