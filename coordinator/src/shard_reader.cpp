@@ -11,6 +11,7 @@
 #include <hdf5.h>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/hdf5_attributes.hpp"
 #include "joulesweep/common/hdf5_call.hpp"
 #include "joulesweep/common/hdf5_handle.hpp"
 #include "joulesweep/coordinator/shard_file.hpp"
@@ -22,22 +23,6 @@ namespace {
 
 using common::hdf5_check;
 using common::Hdf5Handle;
-
-std::string read_text_attribute(hid_t file, const char* name) {
-    const Hdf5Handle attribute(H5Aopen(file, name, H5P_DEFAULT), H5Aclose, name);
-    const Hdf5Handle type(H5Aget_type(attribute.get()), H5Tclose, name);
-    std::string value(H5Tget_size(type.get()), '\0');
-    hdf5_check(H5Aread(attribute.get(), type.get(), value.data()), name);
-    value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
-    return value;
-}
-
-std::int64_t read_int_attribute(hid_t file, const char* name) {
-    const Hdf5Handle attribute(H5Aopen(file, name, H5P_DEFAULT), H5Aclose, name);
-    std::int64_t value = 0;
-    hdf5_check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), name);
-    return value;
-}
 
 std::size_t column_length(hid_t dataset, std::string_view path) {
     const Hdf5Handle space(H5Dget_space(dataset), H5Sclose, path);
@@ -93,10 +78,10 @@ std::vector<Value> read_numbers(hid_t file,
 }
 
 ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
-    if (read_text_attribute(file, "format") != shard::kFormat) {
+    if (common::read_text_attribute(file, "format") != shard::kFormat) {
         throw common::StorageError(fmt::format("{} is not a joulesweep shard", path.string()));
     }
-    const std::int64_t version = read_int_attribute(file, "format_version");
+    const std::int64_t version = common::read_integer_attribute(file, "format_version");
     if (version != shard::kFormatVersion) {
         throw common::StorageError(fmt::format("{}: shard format version {} (this build reads {})",
                                                path.string(),
@@ -104,14 +89,14 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
                                                shard::kFormatVersion));
     }
     ShardContents contents;
-    contents.identity.job = read_text_attribute(file, "job");
-    contents.identity.coordinator_id = read_int_attribute(file, "coordinator_id");
-    contents.identity.host = read_text_attribute(file, "host");
-    const std::string slurm_job_id = read_text_attribute(file, "slurm_job_id");
+    contents.identity.job = common::read_text_attribute(file, "job");
+    contents.identity.coordinator_id = common::read_integer_attribute(file, "coordinator_id");
+    contents.identity.host = common::read_text_attribute(file, "host");
+    const std::string slurm_job_id = common::read_text_attribute(file, "slurm_job_id");
     if (!slurm_job_id.empty()) {
         contents.identity.slurm_job_id = slurm_job_id;
     }
-    contents.identity.software_json = read_text_attribute(file, "software");
+    contents.identity.software_json = common::read_text_attribute(file, "software");
 
     std::size_t count = 0;
     {

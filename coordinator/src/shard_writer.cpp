@@ -12,6 +12,7 @@
 #include <hdf5.h>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/hdf5_attributes.hpp"
 #include "joulesweep/common/hdf5_call.hpp"
 #include "joulesweep/common/hdf5_handle.hpp"
 #include "joulesweep/coordinator/shard_file.hpp"
@@ -83,25 +84,6 @@ void append_elements(hid_t dataset,
         "write " + name);
 }
 
-void write_text_attribute(hid_t file, const char* name, std::string_view value) {
-    const Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "attribute type");
-    hdf5_check(H5Tset_size(type.get(), std::max<std::size_t>(value.size(), 1)), "size attribute");
-    const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
-    const Hdf5Handle attribute(
-        H5Acreate2(file, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, name);
-    const std::string padded = value.empty() ? std::string(1, '\0') : std::string(value);
-    hdf5_check(H5Awrite(attribute.get(), type.get(), padded.data()), name);
-}
-
-void write_int_attribute(hid_t file, const char* name, std::int64_t value) {
-    const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "attribute space");
-    const Hdf5Handle attribute(
-        H5Acreate2(file, name, H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose,
-        name);
-    hdf5_check(H5Awrite(attribute.get(), H5T_NATIVE_INT64, &value), name);
-}
-
 struct Column {
     Hdf5Handle dataset;
     Hdf5Handle memory_type;
@@ -133,13 +115,13 @@ ShardWriter::ShardWriter(const std::filesystem::path& path, const ShardIdentity&
     file_id_ = hdf5_check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.get()),
                           fmt::format("create shard {}", path.string()));
     try {
-        write_text_attribute(file_id_, "format", shard::kFormat);
-        write_int_attribute(file_id_, "format_version", shard::kFormatVersion);
-        write_text_attribute(file_id_, "job", identity.job);
-        write_int_attribute(file_id_, "coordinator_id", identity.coordinator_id);
-        write_text_attribute(file_id_, "host", identity.host);
-        write_text_attribute(file_id_, "slurm_job_id", identity.slurm_job_id.value_or(""));
-        write_text_attribute(file_id_, "software", identity.software_json);
+        common::write_text_attribute(file_id_, "format", std::string(shard::kFormat));
+        common::write_integer_attribute(file_id_, "format_version", shard::kFormatVersion);
+        common::write_text_attribute(file_id_, "job", identity.job);
+        common::write_integer_attribute(file_id_, "coordinator_id", identity.coordinator_id);
+        common::write_text_attribute(file_id_, "host", identity.host);
+        common::write_text_attribute(file_id_, "slurm_job_id", identity.slurm_job_id.value_or(""));
+        common::write_text_attribute(file_id_, "software", identity.software_json);
         for (const shard::ColumnSpec& spec : shard::run_columns()) {
             columns_->runs.push_back(
                 Column{create_column(file_id_, spec.path, spec.kind, spec.text_size, kRunChunk),

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/hdf5_attributes.hpp"
 #include "joulesweep/common/hdf5_call.hpp"
 #include "joulesweep/common/hdf5_handle.hpp"
 
@@ -23,51 +24,6 @@ using common::Hdf5Handle;
 
 constexpr unsigned kDeflateLevel = 4;
 constexpr hsize_t kChunkFloats = hsize_t{1} << 18;  // 1 MiB chunks
-
-// Variable-length UTF-8 strings, so h5py reads them as str rather than bytes.
-Hdf5Handle string_type() {
-    Hdf5Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy the string type");
-    hdf5_check(H5Tset_size(type.get(), H5T_VARIABLE), "make a variable-length string type");
-    hdf5_check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "mark a string UTF-8");
-    return type;
-}
-
-void write_string_attribute(hid_t object, const char* name, const std::string& value) {
-    const Hdf5Handle type = string_type();
-    const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar space");
-    const Hdf5Handle attribute(
-        H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose,
-        name);
-    const char* text = value.c_str();
-    hdf5_check(H5Awrite(attribute.get(), type.get(), static_cast<const void*>(&text)), name);
-}
-
-void write_integer_attribute(hid_t object, const char* name, std::int64_t value) {
-    const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create a scalar space");
-    const Hdf5Handle attribute(
-        H5Acreate2(object, name, H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-        H5Aclose,
-        name);
-    hdf5_check(H5Awrite(attribute.get(), H5T_NATIVE_INT64, &value), name);
-}
-
-std::string read_string_attribute(hid_t object, const char* name) {
-    const Hdf5Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, name);
-    const Hdf5Handle type = string_type();
-    char* text = nullptr;
-    hdf5_check(H5Aread(attribute.get(), type.get(), static_cast<void*>(&text)), name);
-    std::string value = text == nullptr ? std::string() : std::string(text);
-    H5free_memory(text);
-    return value;
-}
-
-std::int64_t read_integer_attribute(hid_t object, const char* name) {
-    const Hdf5Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose, name);
-    std::int64_t value = 0;
-    hdf5_check(H5Aread(attribute.get(), H5T_NATIVE_INT64, &value), name);
-    return value;
-}
 
 void write_matrix(hid_t file,
                   const char* name,
@@ -182,16 +138,17 @@ void write_dataset_file(const std::filesystem::path& path,
         for (const ColumnTransform& transform : dataset.input_transforms) {
             transforms["inputs"].push_back(transform_json(transform));
         }
-        write_string_attribute(file.get(), "name", dataset.name);
-        write_string_attribute(file.get(), "task", std::string(common::to_text(dataset.task)));
-        write_string_attribute(file.get(), "loss", std::string(loss_name(dataset.task)));
-        write_string_attribute(
+        common::write_text_attribute(file.get(), "name", dataset.name);
+        common::write_text_attribute(
+            file.get(), "task", std::string(common::to_text(dataset.task)));
+        common::write_text_attribute(file.get(), "loss", std::string(loss_name(dataset.task)));
+        common::write_text_attribute(
             file.get(), "output_activation", std::string(output_activation(dataset.task)));
-        write_integer_attribute(file.get(), "rows", dataset.rows);
-        write_integer_attribute(file.get(), "raw_features", dataset.raw_features);
-        write_string_attribute(file.get(), "source_sha256", dataset.source_sha256);
-        write_string_attribute(file.get(), "prepared_by", prepared_by);
-        write_string_attribute(file.get(), "transforms", transforms.dump());
+        common::write_integer_attribute(file.get(), "rows", dataset.rows);
+        common::write_integer_attribute(file.get(), "raw_features", dataset.raw_features);
+        common::write_text_attribute(file.get(), "source_sha256", dataset.source_sha256);
+        common::write_text_attribute(file.get(), "prepared_by", prepared_by);
+        common::write_text_attribute(file.get(), "transforms", transforms.dump());
     }
     std::filesystem::rename(partial, path);
 }
@@ -205,10 +162,11 @@ PreparedDataset read_dataset_file(const std::filesystem::path& path) {
         const Hdf5Handle file(
             H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open the file");
         PreparedDataset dataset;
-        dataset.name = read_string_attribute(file.get(), "name");
-        dataset.task = task_from_text(read_string_attribute(file.get(), "task"));
-        dataset.raw_features = static_cast<int>(read_integer_attribute(file.get(), "raw_features"));
-        dataset.source_sha256 = read_string_attribute(file.get(), "source_sha256");
+        dataset.name = common::read_text_attribute(file.get(), "name");
+        dataset.task = task_from_text(common::read_text_attribute(file.get(), "task"));
+        dataset.raw_features =
+            static_cast<int>(common::read_integer_attribute(file.get(), "raw_features"));
+        dataset.source_sha256 = common::read_text_attribute(file.get(), "source_sha256");
         std::int64_t target_rows = 0;
         dataset.inputs = read_matrix(file.get(), "inputs", dataset.rows, dataset.input_width);
         dataset.targets = read_matrix(file.get(), "targets", target_rows, dataset.output_width);
@@ -217,7 +175,7 @@ PreparedDataset read_dataset_file(const std::filesystem::path& path) {
                 fmt::format("/inputs has {} rows but /targets has {}", dataset.rows, target_rows));
         }
         const auto transforms =
-            nlohmann::json::parse(read_string_attribute(file.get(), "transforms"));
+            nlohmann::json::parse(common::read_text_attribute(file.get(), "transforms"));
         for (const auto& transform : transforms.at("inputs")) {
             dataset.input_transforms.push_back(transform_from_json(transform));
         }
