@@ -11,9 +11,7 @@ source scripts/lib.sh
 install_and_build release
 
 joulesweep=build/release/app/joulesweep
-home=$(mktemp -d /var/tmp/joulesweep-bench.XXXXXX)
-chmod 755 "$home"  # as root the server runs as postgres, which must enter it
-trap '"$joulesweep" --data-dir "$home" db stop >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
+use_scratch_cluster
 
 step "benchmarking the queue (embedded PostgreSQL in $home)"
 "$joulesweep" --data-dir "$home" bench queue "$@"

@@ -19,9 +19,7 @@ source scripts/lib.sh
 install_and_build release
 
 joulesweep=build/release/app/joulesweep
-home=$(mktemp -d /var/tmp/joulesweep-bench.XXXXXX)
-chmod 755 "$home"  # as root the server runs as postgres, which must enter it
-trap '"$joulesweep" --data-dir "$home" db stop >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
+use_scratch_cluster
 if [[ $(id -u) == 0 ]]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi

@@ -17,3 +17,13 @@ install_and_build() {
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset"
 }
+
+# use_scratch_cluster: sets home to a fresh directory in /var/tmp for a private embedded
+# PostgreSQL (joulesweep --data-dir "$home" ...), stopped and removed when the script
+# exits. Needs $joulesweep.
+use_scratch_cluster() {
+    home=$(mktemp -d /var/tmp/joulesweep-bench.XXXXXX)
+    chmod 755 "$home"  # as root the server runs as postgres, which must enter it
+    # shellcheck disable=SC2154  # joulesweep is set by the caller
+    trap '"$joulesweep" --data-dir "$home" db stop >/dev/null 2>&1 || true; rm -rf "$home"' EXIT
+}
