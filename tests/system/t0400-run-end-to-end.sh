@@ -83,6 +83,6 @@ expect_contains "$out" "5 runs done, 0 failed"
 [[ $(fresh_query "SELECT count(*) FROM run WHERE status = 'pending'") == 7 ]] || fail "7 runs should still be pending"
 
 # A job needs workers.
-run_joulesweep --db "$FRESH_DB" run --datasets-dir "$TEST_DIR/datasets"
+ASAN_OPTIONS=detect_leaks=0 run_joulesweep --db "$FRESH_DB" run --datasets-dir "$TEST_DIR/datasets"
 expect_status 2 "run without mpirun"
 expect_contains "$err" "needs at least 2 MPI ranks"
