@@ -14,9 +14,15 @@ TEST_DIR=$(mktemp -d /tmp/joulesweep-system.XXXXXX)
 chmod 755 "$TEST_DIR"  # the embedded server's user must be able to enter it when run as root
 export TEST_DIR
 
+started_jobs=()  # mpirun pids of start_job, killed on exit if still running
+
 cleanup_test_dir() {
-    # Stop any embedded cluster a test left running, then remove everything.
-    local home
+    # Kill jobs a failed test left running, stop any embedded cluster it left running,
+    # then remove everything.
+    local home pid
+    for pid in "${started_jobs[@]}"; do
+        kill -KILL "$pid" 2>/dev/null || true
+    done
     for home in "$TEST_DIR"/*/; do
         if [[ -d "$home/postgres" ]]; then
             "$JOULESWEEP" --data-dir "$home" db stop >/dev/null 2>&1 || true
@@ -146,6 +152,7 @@ start_job() {
     job_argv "$@"
     "${JOB_ARGV[@]}" >"$log" 2>&1 &
     job_pid=$!
+    started_jobs+=("$job_pid")
 }
 
 # wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s until it succeeds.
