@@ -11,7 +11,7 @@ readonly build_dir=${1:-build/ci}
 readonly expected_check_count=279
 
 mapfile -t cxx_files < <(git ls-files '*.cpp' '*.hpp')
-mapfile -t shell_files < <(git ls-files '*.sh' '.ci/run')
+mapfile -t shell_files < <(git ls-files '*.sh' '.ci/run' 'slurm/*.sbatch' 'slurm/joulesweep-submit')
 
 echo "lint: clang-format on ${#cxx_files[@]} files"
 clang-format-14 --dry-run --Werror "${cxx_files[@]}"

@@ -43,7 +43,9 @@ Ending: exit 0 when no claimable run is left (--wait keeps polling instead), aft
 --max-runs runs, or at --time-limit. SIGTERM, SIGINT or SIGUSR1 on any rank drains the
 job: no more claims, running runs get --grace seconds to finish, the rest go back to the
 queue. A second signal gives everything back and stops at once. mpirun forwards only
-SIGUSR1 to its ranks; srun forwards all three.
+SIGUSR1 to its ranks; srun forwards all three. A SIGTERM that reaches the coordinator
+itself (Slurm's scancel, requeue, preemption and time limit) gives running runs
+--term-grace seconds instead: SIGKILL follows it after Slurm's KillWait.
 
 A job that dies (a killed rank, a lost node) loses nothing: its runs return to the queue
 when its lease expires (--lease) and the next job trains them.
@@ -55,6 +57,7 @@ struct RunSettings {
     std::string shard_dir;
     int lease_s = 300;
     int grace_s = 60;
+    std::optional<int> term_grace_s;  // unset: grace_s
     int retry_backoff_s = 30;
     int progress_interval_s = 10;
     int prefetch = 1;
@@ -71,6 +74,8 @@ void validate(const RunSettings& settings) {
     };
     require(settings.lease_s >= 3, "--lease must be at least 3 seconds");
     require(settings.grace_s >= 0, "--grace must not be negative");
+    require(!settings.term_grace_s || *settings.term_grace_s >= 0,
+            "--term-grace must not be negative");
     require(settings.retry_backoff_s >= 0, "--retry-backoff must not be negative");
     require(settings.progress_interval_s >= 1, "--progress-interval must be at least 1 second");
     require(settings.prefetch >= 0, "--prefetch must not be negative");
@@ -127,6 +132,9 @@ int run_coordinator_rank(const common::Communicator& communicator,
     options.queue.lease = std::chrono::seconds(settings.lease_s);
     options.queue.retry_backoff_base = std::chrono::seconds(settings.retry_backoff_s);
     options.grace = std::chrono::seconds(settings.grace_s);
+    if (settings.term_grace_s) {
+        options.term_grace = std::chrono::seconds(*settings.term_grace_s);
+    }
     options.progress_interval = std::chrono::seconds(settings.progress_interval_s);
     options.prefetch = settings.prefetch;
     options.wait = settings.wait;
@@ -176,6 +184,11 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         "grace",
         po::value<int>(&settings.grace_s)->value_name("SECONDS")->default_value(settings.grace_s),
         "on a drain, how long running runs may take to finish")(
+        "term-grace",
+        po::value<int>()->value_name("SECONDS")->notifier(
+            [&settings](int seconds) { settings.term_grace_s = seconds; }),
+        "the grace when the drain began with a SIGTERM to the coordinator; keep it below "
+        "Slurm's KillWait (default: --grace)")(
         "lease",
         po::value<int>(&settings.lease_s)->value_name("SECONDS")->default_value(settings.lease_s),
         "a coordinator silent this long is dead and its runs are requeued (heartbeat every "

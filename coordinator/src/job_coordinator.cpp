@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -254,7 +255,7 @@ private:
         if (options_.time_limit && phase_ == Phase::kRunning &&
             now - started_ >= *options_.time_limit) {
             say(fmt::format("time limit of {} s reached", options_.time_limit->count()));
-            begin_drain();
+            begin_drain(options_.grace);
         }
         if (now - last_heartbeat_ >= heartbeat_interval()) {
             heartbeat();
@@ -266,7 +267,7 @@ private:
         }
         if (phase_ == Phase::kDraining && now >= grace_deadline_) {
             say(fmt::format("grace period of {} s over with {} runs still running",
-                            options_.grace.count(),
+                            grace_.count(),
                             in_flight_.size()));
             stop_now();
         }
@@ -396,15 +397,20 @@ private:
             say("second shutdown signal: releasing every claimed run and stopping now");
             stop_now();
         } else if (signals == 1 && phase_ == Phase::kRunning) {
-            say(fmt::format("shutdown signal: draining (no more claims; running runs have {} s)",
-                            options_.grace.count()));
-            begin_drain();
+            const bool terminated = common::last_shutdown_signal() == SIGTERM;
+            const std::chrono::seconds grace =
+                terminated && options_.term_grace ? *options_.term_grace : options_.grace;
+            say(fmt::format("shutdown signal{}: draining (no more claims; running runs have {} s)",
+                            terminated ? " (SIGTERM)" : "",
+                            grace.count()));
+            begin_drain(grace);
         }
     }
 
-    void begin_drain() {
+    void begin_drain(std::chrono::seconds grace) {
         phase_ = Phase::kDraining;
-        grace_deadline_ = Clock::now() + options_.grace;
+        grace_ = grace;
+        grace_deadline_ = Clock::now() + grace;
         connection_.attempt("mark draining",
                             [&](RunQueue& queue) { queue.mark_draining(coordinator_id_); });
         release_buffered();
@@ -745,6 +751,7 @@ private:
     Clock::time_point last_progress_write_;
     Clock::time_point last_finish_{};
     Clock::time_point next_claim_{};
+    std::chrono::seconds grace_{};
     Clock::time_point grace_deadline_{};
     Clock::time_point cancel_deadline_{};
     std::optional<Clock::time_point> empty_claim_at_;

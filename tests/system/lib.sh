@@ -23,6 +23,9 @@ cleanup_test_dir() {
     for pid in "${started_jobs[@]}"; do
         kill -KILL "$pid" 2>/dev/null || true
     done
+    if [[ -d "$TEST_DIR/slurm-cluster" ]]; then
+        "$JOULESWEEP_SOURCE_DIR/scripts/test-slurm.sh" stop "$TEST_DIR/slurm-cluster" || true
+    fi
     for home in "$TEST_DIR"/*/; do
         if [[ -d "$home/postgres" ]]; then
             "$JOULESWEEP" --data-dir "$home" db stop >/dev/null 2>&1 || true
@@ -193,4 +196,53 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.h5")):
         for run_id in f["runs/run_id"][:]:
             print(int(run_id))
 PY
+}
+
+# ---- Slurm: pilot jobs on a real single-node Slurm ------------------------------------
+
+# use_slurm: starts munged, slurmctld and slurmd for this test (scripts/test-slurm.sh),
+# stopped on exit, and exports SLURM_CONF. Jobs run as root and see this environment,
+# with LeakSanitizer off for the ranks as under mpirun.
+use_slurm() {
+    [[ $(id -u) == 0 ]] || {
+        [[ "${CI:-}" == "true" ]] && fail "the Slurm tests run as root under CI"
+        echo "skipped: the Slurm tests start slurmd and must run as root" >&2
+        exit "$SKIP_EXIT_CODE"
+    }
+    SLURM_CONF=$("$JOULESWEEP_SOURCE_DIR/scripts/test-slurm.sh" start "$TEST_DIR/slurm-cluster") ||
+        fail "could not start Slurm: $(tail -n 5 "$TEST_DIR"/slurm-cluster/slurm/*.log 2>/dev/null)"
+    export SLURM_CONF
+    export ASAN_OPTIONS=detect_leaks=0
+}
+
+# submit ARGS...: slurm/joulesweep-submit with this test's binary, datasets, shards and
+# logs; like run_joulesweep, leaves $status, $out (the job ids) and $err.
+# shellcheck disable=SC2034  # status, out and err are read by the tests
+submit() {
+    local out_file="$TEST_DIR/.stdout" err_file="$TEST_DIR/.stderr"
+    status=0
+    "$JOULESWEEP_SOURCE_DIR/slurm/joulesweep-submit" --joulesweep "$JOULESWEEP" \
+        --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" \
+        --log-dir "$TEST_DIR/logs" "$@" >"$out_file" 2>"$err_file" || status=$?
+    out=$(cat "$out_file")
+    err=$(cat "$err_file")
+}
+
+# job_field JOB FIELD: one field of `scontrol show job`, e.g. JobState or ExitCode.
+job_field() { scontrol show job "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n1; }
+
+job_finished() {
+    case $(job_field "$1" JobState) in
+        COMPLETED | FAILED | CANCELLED | TIMEOUT | NODE_FAIL | OUT_OF_MEMORY) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
+# expect_job_completed JOB: the job ended COMPLETED with exit code 0:0.
+expect_job_completed() {
+    local job=$1 state code
+    state=$(job_field "$job" JobState)
+    code=$(job_field "$job" ExitCode)
+    [[ $state == COMPLETED && $code == 0:0 ]] ||
+        fail "job $job ended $state with exit code $code: $(cat "$TEST_DIR/logs/joulesweep-$job.out" 2>/dev/null)"
 }

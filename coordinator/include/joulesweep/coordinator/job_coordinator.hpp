@@ -28,6 +28,9 @@ struct CoordinatorOptions {
     std::optional<std::int64_t> max_runs;  // claim no more than this many runs
     std::optional<std::chrono::seconds> time_limit;  // then drain, as on a first signal
     std::chrono::seconds grace{60};                  // how long a drain waits for running runs
+    // The grace when the drain began with a SIGTERM to the coordinator itself: under Slurm
+    // that signal comes KillWait seconds before SIGKILL. Unset: `grace`.
+    std::optional<std::chrono::seconds> term_grace;
     std::chrono::seconds progress_interval{10};
     std::chrono::seconds empty_poll{2};             // pause between claims that found nothing
     std::chrono::milliseconds flush_interval{500};  // longest a result waits to be stored
