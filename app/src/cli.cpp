@@ -25,15 +25,15 @@ bool takes_separate_value(const std::string& token, const po::options_descriptio
     return option != nullptr && option->semantic()->max_tokens() > 0;
 }
 
-std::optional<std::string> environment(const char* name) {
+}  // namespace
+
+std::optional<std::string> environment_value(const char* name) {
     const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe): read once in app/
     if (value == nullptr || *value == '\0') {
         return std::nullopt;
     }
     return std::string(value);
 }
-
-}  // namespace
 
 po::options_description help_section(const std::string& caption) {
     constexpr unsigned kDescriptionColumn = kHelpLineLength / 3;
@@ -128,13 +128,13 @@ void validate(const GlobalOptions& options) {
 
 void apply_environment(const po::variables_map& variables, GlobalOptions& options) {
     if (!options.database_url) {
-        options.database_url = environment("JOULESWEEP_DB");
+        options.database_url = environment_value("JOULESWEEP_DB");
     }
     if (variables.count("data-dir") == 0) {
-        options.data_dir = environment("JOULESWEEP_HOME").value_or(options.data_dir);
+        options.data_dir = environment_value("JOULESWEEP_HOME").value_or(options.data_dir);
     }
     if (variables.count("pg-bin") == 0) {
-        options.pg_bin = environment("JOULESWEEP_PG_BIN").value_or(options.pg_bin);
+        options.pg_bin = environment_value("JOULESWEEP_PG_BIN").value_or(options.pg_bin);
     }
     validate(options);
 }

@@ -5,17 +5,19 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/app/version_report.hpp"
@@ -24,6 +26,7 @@
 #include "joulesweep/common/shutdown_signals.hpp"
 #include "joulesweep/coordinator/job_coordinator.hpp"
 #include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/coordinator/queue_connection.hpp"
 #include "joulesweep/worker/run_worker.hpp"
 
 namespace joulesweep::app {
@@ -57,6 +60,7 @@ struct RunSettings {
     std::string shard_dir;
     int lease_s = 300;
     int grace_s = 60;
+    int connect_retry_s = 120;
     std::optional<int> term_grace_s;  // unset: grace_s
     int retry_backoff_s = 30;
     int progress_interval_s = 10;
@@ -74,6 +78,7 @@ void validate(const RunSettings& settings) {
     };
     require(settings.lease_s >= 3, "--lease must be at least 3 seconds");
     require(settings.grace_s >= 0, "--grace must not be negative");
+    require(settings.connect_retry_s >= 0, "--connect-retry must not be negative");
     require(!settings.term_grace_s || *settings.term_grace_s >= 0,
             "--term-grace must not be negative");
     require(settings.retry_backoff_s >= 0, "--retry-backoff must not be negative");
@@ -91,13 +96,53 @@ std::string host_name() {
     return name.data();
 }
 
+// The job as squeue shows it: "1234", or "1234_7" for task 7 of job array 1234 (whose
+// SLURM_JOB_ID is a number of its own that users never see).
 std::optional<std::string> slurm_job_id() {
-    const char* job =
-        std::getenv("SLURM_JOB_ID");  // NOLINT(concurrency-mt-unsafe): read before threads
-    if (job == nullptr || *job == '\0') {
-        return std::nullopt;
+    const std::optional<std::string> array = environment_value("SLURM_ARRAY_JOB_ID");
+    const std::optional<std::string> task = environment_value("SLURM_ARRAY_TASK_ID");
+    if (array && task) {
+        return fmt::format("{}_{}", *array, *task);
     }
-    return std::string(job);
+    return environment_value("SLURM_JOB_ID");
+}
+
+// Refuses a database whose schema this binary does not know before claiming anything.
+// A database that cannot be reached (refused, starting up, too many connections) is
+// tried again with a jittered backoff for `patience`: many pilot jobs may start at once,
+// for instance after a maintenance window. The workers wait meanwhile.
+void wait_for_current_schema(const coordinator::ConnectionTarget& target,
+                             std::chrono::seconds patience) {
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point started = Clock::now();
+    std::minstd_rand jitter(static_cast<std::minstd_rand::result_type>(getpid()));
+    for (int failures = 0;; ++failures) {
+        try {
+            coordinator::Database check(target);
+            coordinator::MigrationRunner(check, coordinator::known_migrations(), software_name())
+                .require_current();
+            if (failures > 0) {
+                std::cout << fmt::format(
+                    "database: reachable after {:.1f} s\n",
+                    std::chrono::duration<double>(Clock::now() - started).count());
+            }
+            return;
+        } catch (const common::DatabaseError& error) {
+            const auto delay = coordinator::reconnect_delay({}, failures, jitter);
+            if (!coordinator::QueueConnection::is_connection_failure(error) ||
+                Clock::now() + delay - started > patience || common::shutdown_signal_count() > 0) {
+                throw;
+            }
+            std::cout << fmt::format(
+                             "database: unreachable at start ({}); trying again in {:.1f} s, "
+                             "for up to {} s (--connect-retry)",
+                             error.what(),
+                             std::chrono::duration<double>(delay).count(),
+                             patience.count())
+                      << std::endl;  // flushed: the job may wait here for minutes
+            std::this_thread::sleep_for(delay);
+        }
+    }
 }
 
 int run_coordinator_rank(const common::Communicator& communicator,
@@ -106,12 +151,7 @@ int run_coordinator_rank(const common::Communicator& communicator,
                          const std::string& host,
                          const std::optional<std::string>& job_id) {
     coordinator::ConnectionTarget target = resolve_database(globals);
-    {
-        // Refuse a database whose schema this binary does not know before claiming.
-        coordinator::Database check(target);
-        coordinator::MigrationRunner(check, coordinator::known_migrations(), software_name())
-            .require_current();
-    }
+    wait_for_current_schema(target, std::chrono::seconds(settings.connect_retry_s));
     // Ours first, so the user's own settings in --db win: pg_stat_activity names the job,
     // and a half-open connection fails within a minute instead of hanging.
     const std::string job = job_id ? *job_id : fmt::format("{}-{}", host, getpid());
@@ -189,6 +229,12 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
             [&settings](int seconds) { settings.term_grace_s = seconds; }),
         "the grace when the drain began with a SIGTERM to the coordinator; keep it below "
         "Slurm's KillWait (default: --grace)")(
+        "connect-retry",
+        po::value<int>(&settings.connect_retry_s)
+            ->value_name("SECONDS")
+            ->default_value(settings.connect_retry_s),
+        "at start, try an unreachable database again (jittered backoff) for this long: many "
+        "jobs may start together; 0 fails at once")(
         "lease",
         po::value<int>(&settings.lease_s)->value_name("SECONDS")->default_value(settings.lease_s),
         "a coordinator silent this long is dead and its runs are requeued (heartbeat every "

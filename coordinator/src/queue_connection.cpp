@@ -10,6 +10,16 @@
 
 namespace joulesweep::coordinator {
 
+std::chrono::steady_clock::duration reconnect_delay(const ReconnectOptions& options,
+                                                    int failures,
+                                                    std::minstd_rand& jitter) {
+    const auto doublings = std::min(failures, 16);
+    const auto uncapped = options.first_delay * (1LL << doublings);
+    const auto capped = std::min<std::chrono::milliseconds>(uncapped, options.longest_delay);
+    std::uniform_real_distribution<double> spread(0.8, 1.2);
+    return std::chrono::duration_cast<std::chrono::steady_clock::duration>(capped * spread(jitter));
+}
+
 QueueConnection::QueueConnection(ConnectionTarget target,
                                  QueueOptions queue_options,
                                  ReconnectOptions reconnect_options,
@@ -61,15 +71,7 @@ bool QueueConnection::ensure_connected() {
 void QueueConnection::lose_connection(std::string_view what, const common::DatabaseError& error) {
     queue_.reset();
     database_.reset();
-    // Delay = first x 2^failures, capped, then scaled by a random 0.8..1.2 so that many
-    // coordinators cut off together do not all come back in the same instant.
-    const auto doublings = std::min(failed_attempts_, 16);
-    const auto uncapped = reconnect_options_.first_delay * (1LL << doublings);
-    const auto capped =
-        std::min<std::chrono::milliseconds>(uncapped, reconnect_options_.longest_delay);
-    std::uniform_real_distribution<double> spread(0.8, 1.2);
-    const auto delay = std::chrono::duration_cast<Clock::duration>(capped * spread(jitter_));
-    next_attempt_ = Clock::now() + delay;
+    next_attempt_ = Clock::now() + reconnect_delay(reconnect_options_, failed_attempts_, jitter_);
     ++failed_attempts_;
     if (!unreachable_since_) {
         unreachable_since_ = Clock::now();

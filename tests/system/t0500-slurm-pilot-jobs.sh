@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Slurm: slurm/joulesweep-submit sends two pilot jobs to one queue on a real single-node
 # Slurm; both run `srun joulesweep run`, the queue finishes with every run stored once,
-# and the Slurm job ids name the shards, the results and the database sessions. The queue
+# and the Slurm job ids name the shards, the results and the database sessions; then a
+# job array of two, named 1234_0 and 1234_1 as squeue names them; chains (dry run). The queue
 # is joulesweep's embedded cluster, which asks TCP clients for a password: the jobs get it
 # from PGPASSFILE, and it shows nowhere in Slurm's output, the logs or the process table.
 # shellcheck source=lib.sh
@@ -41,6 +42,13 @@ submit --db "$FRESH_DB" --time 1 --drain-before 45
 expect_status 2 "submit draining more than half the time limit before it"
 expect_contains "$err" "more than half the time limit"
 [[ -z $(squeue -h) ]] || fail "a refused submission left jobs: $(squeue)"
+submit --db "$FRESH_DB" --time 30 --jobs 2 --chain 3 --dry-run
+expect_status 0 "a dry run of 2 chains of 3"
+[[ $(grep -c " sbatch .*/pilot.sbatch " <<<"$err") == 6 ]] || fail "expected 6 sbatch commands: $err"
+[[ $(grep -c -- "--dependency afterany:dry-run-" <<<"$err") == 4 ]] || fail "expected 4 links: $err"
+expect_contains "$err" "--signal B:USR1@300 "
+expect_contains "$err" "--grace 240 --term-grace 1"
+[[ -z $(squeue -h) ]] || fail "a dry run submitted jobs: $(squeue)"
 
 submit --db "$FRESH_DB" --jobs 2 --ranks-per-node 3 --time 10
 expect_status 0 "submit 2 pilot jobs"
@@ -81,6 +89,24 @@ expect_all_stored_once 12
     fail "coordinators: $(fresh_query "SELECT slurm_job_id, state FROM coordinator")"
 [[ $(shard_run_ids "$TEST_DIR/shards" | sort -u | wc -l) == 12 ]] || fail "the two shards should hold the 12 runs"
 [[ $(shard_run_ids "$TEST_DIR/shards" | wc -l) == 12 ]] || fail "a run is in both shards"
+
+# A job array of two tasks on a second sweep.
+enqueue_runs arrays 1 10 banana  # 4 runs
+submit --db "$FRESH_DB" --array --jobs 2 --ranks-per-node 2 --time 10
+expect_status 0 "submit a job array"
+array=$out
+expect_contains "$err" "submitted 1 job array(s) of 2 tasks"
+for task in "${array}_0" "${array}_1"; do
+    wait_for 240 "array task $task to end" job_finished "$task"
+    expect_job_completed "$task"
+    expect_contains "$(cat "$TEST_DIR/logs/joulesweep-$task.out")" "[pilot $task] starting 2 ranks"
+done
+expect_all_stored_once 16
+[[ $(fresh_query "SELECT count(*) FROM result WHERE slurm_job_id IN ('${array}_0', '${array}_1')") == 4 ]] ||
+    fail "the array's 4 runs should carry its task names: $(fresh_query "SELECT slurm_job_id, count(*) FROM result GROUP BY 1")"
+for task in "${array}_0" "${array}_1"; do
+    [[ -f "$TEST_DIR/shards/$task.h5" ]] || fail "no shard named after array task $task: $(ls "$TEST_DIR/shards")"
+done
 
 cat "$TEST_DIR"/logs/*.out "$TEST_DIR"/slurm-cluster/slurm/*.log "$home"/*.log >>"$views" 2>/dev/null
 if grep -qF -- "$password" "$views"; then

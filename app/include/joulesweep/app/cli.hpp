@@ -58,6 +58,10 @@ std::vector<std::string_view> split_commas(std::string_view text);
 
 // Fills what the command line left unset from JOULESWEEP_DB, JOULESWEEP_HOME and
 // JOULESWEEP_PG_BIN, then validates the result.
+// The environment variable NAME, or nothing when it is unset or empty. Read it in app/
+// before any thread starts (getenv is not thread-safe against setenv).
+std::optional<std::string> environment_value(const char* name);
+
 void apply_environment(const boost::program_options::variables_map& variables,
                        GlobalOptions& options);
 

@@ -29,6 +29,13 @@ struct ReconnectOptions {
     std::chrono::milliseconds longest_delay{10000};
 };
 
+// The pause before reconnect attempt number `failures` + 1: first_delay x 2^failures,
+// capped at longest_delay, then scaled by a random 0.8..1.2 so that many coordinators
+// cut off together (or started together) do not all come back in the same instant.
+std::chrono::steady_clock::duration reconnect_delay(const ReconnectOptions& options,
+                                                    int failures,
+                                                    std::minstd_rand& jitter);
+
 class QueueConnection {
 public:
     using Clock = std::chrono::steady_clock;
