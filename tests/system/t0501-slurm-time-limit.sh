@@ -13,9 +13,21 @@ use_fresh_database
 run_joulesweep --db "$FRESH_DB" db migrate
 expect_status 0 "db migrate"
 prepare_run_datasets banana
-# 8 runs of about 7 s each in a release build: one worker cannot finish them in the
-# 40 s before the signal can arrive at the latest.
-enqueue_runs limit 2 60 banana
+# 8 runs of at least 8 s each, so that one worker cannot finish them in the 40 s before
+# the signal arrives at the latest. A Debug build with sanitizers trains a hundred times
+# slower than a release build, so the epochs are sized from a short training here.
+# training_seconds EPOCHS: the wall time of one training of a run's shape, start-up included.
+training_seconds() {
+    local started=$EPOCHREALTIME
+    run_joulesweep train --dataset banana --shape rectangle --depth 2 --size 512 \
+        --batch-size 64 --epochs "$1" --datasets-dir "$TEST_DIR/datasets"
+    expect_status 0 "a $1-epoch training to size the runs"
+    awk -v s="$started" -v e="$EPOCHREALTIME" 'BEGIN { print e - s }'
+}
+one=$(training_seconds 1)
+six=$(training_seconds 6)
+epochs=$(awk -v a="$one" -v b="$six" 'BEGIN { per = (b - a) / 5; n = (per > 0) ? int(8 / per) + 1 : 100000; print (n < 5 ? 5 : n) }')
+enqueue_runs limit 2 "$epochs" banana
 total=8
 
 # Slurm checks time limits every 30 s, so the signal comes 10 to 40 s into the job.
@@ -33,7 +45,7 @@ expect_contains "$log" "[pilot $short] job step ended with exit code 0"
 [[ $(fresh_query "SELECT state FROM coordinator WHERE slurm_job_id = '$short'") == exited ]] ||
     fail "the drained coordinator should be marked exited"
 done_by_short=$(fresh_query "SELECT count(*) FROM run WHERE status = 'done'")
-((done_by_short < total)) || fail "the short job finished the queue before its signal: $log"
+((done_by_short < total)) || fail "the short job finished the queue ($epochs epochs a run) before its signal: $log"
 [[ $(fresh_query "SELECT count(*) FROM run WHERE status = 'pending'") == $((total - done_by_short)) ]] ||
     fail "every unfinished run should be back in the queue: $(fresh_query "SELECT status, count(*) FROM run GROUP BY 1")"
 [[ $(fresh_query "SELECT coalesce(sum(error_count), 0) FROM run") == 0 ]] ||
