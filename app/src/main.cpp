@@ -12,6 +12,7 @@
 
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
+#include "joulesweep/app/exit_codes.hpp"
 #include "joulesweep/app/version_report.hpp"
 #include "joulesweep/common/error.hpp"
 
@@ -19,9 +20,8 @@ namespace po = boost::program_options;
 
 namespace {
 
-constexpr int kExitRuntimeError = 1;
-constexpr int kExitUsageError = 2;
-constexpr int kExitInternalError = 3;
+using joulesweep::app::kExitInternalError;
+using joulesweep::app::kExitUsageError;
 
 void print_usage(std::ostream& out,
                  const po::options_description& general,
@@ -93,14 +93,11 @@ int main(int argc, char** argv) {
     } catch (const po::error& error) {
         std::cerr << "joulesweep: " << error.what() << " (see joulesweep --help)\n";
         return kExitUsageError;
-    } catch (const joulesweep::common::ConfigError& error) {
-        std::cerr << "joulesweep: " << error.what() << '\n';
-        return kExitUsageError;
-    } catch (const joulesweep::common::InternalError& error) {
-        std::cerr << "joulesweep: internal error, please report: " << error.what() << '\n';
-        return kExitInternalError;
     } catch (const std::exception& error) {
-        std::cerr << "joulesweep: " << error.what() << '\n';
-        return kExitRuntimeError;
+        const int code = joulesweep::app::exit_code_for(error);
+        std::cerr << "joulesweep: "
+                  << (code == kExitInternalError ? "internal error, please report: " : "")
+                  << error.what() << '\n';
+        return code;
     }
 }

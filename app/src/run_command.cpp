@@ -20,6 +20,7 @@
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/exit_codes.hpp"
 #include "joulesweep/app/version_report.hpp"
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/common/error.hpp"
@@ -190,16 +191,6 @@ int run_coordinator_rank(const common::Communicator& communicator,
     options.job = job;
     options.software_json = software_json();
     return coordinator::run_coordinator(communicator, target, registration, options, std::cout);
-}
-
-int exit_code_for(const std::exception& error) {
-    if (dynamic_cast<const common::ConfigError*>(&error) != nullptr) {
-        return 2;
-    }
-    if (dynamic_cast<const common::InternalError*>(&error) != nullptr) {
-        return 3;
-    }
-    return 1;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "joulesweep/worker/datasets/dataset_file.hpp"
 #include "joulesweep/worker/model/history_file.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
+#include "joulesweep/worker/power/power_ladder.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;
@@ -51,10 +52,54 @@ common::ExperimentConfig config_from_file(const std::string& file) {
     return plan.experiments.front().config;
 }
 
-void print_epoch(const worker::EpochReport& report) {
+// Energy per epoch from the best source this node has (docs/energy.md): the energy
+// between the end of one epoch and the end of the next, summed over its domains.
+class EpochEnergy {
+public:
+    EpochEnergy() : probe_(worker::power::probe_power_sources(worker::power::PowerOptions{})) {
+        if (probe_.chosen) {
+            last_j_ = total_j();
+        }
+    }
+
+    std::string legend() const {
+        if (!probe_.chosen) {
+            return "energy: no source can run here; not measured";
+        }
+        return fmt::format("energy per epoch from {}{}",
+                           probe_.chosen->description(),
+                           probe_.under_hypervisor ? "; this node is a VM" : "");
+    }
+
+    // "  3.52 J (estimate)", or "" without a source.
+    std::string next_epoch() {
+        if (!probe_.chosen) {
+            return "";
+        }
+        const double now_j = total_j();
+        const double epoch_j = now_j - last_j_;
+        last_j_ = now_j;
+        return fmt::format(
+            "  {:.3g} J ({})", epoch_j, worker::power::to_text(probe_.chosen->kind()));
+    }
+
+private:
+    double total_j() {  // NOLINT(readability-make-member-function-const): advances the meter
+        double total = 0.0;
+        for (const worker::power::DomainEnergy& domain : probe_.chosen->read()) {
+            total += domain.energy_j;
+        }
+        return total;
+    }
+
+    worker::power::PowerProbe probe_;
+    double last_j_ = 0.0;
+};
+
+void print_epoch(const worker::EpochReport& report, const std::string& energy) {
     std::cout << fmt::format(
         "epoch {:>{}}/{}  loss {:.5g}  accuracy {:.4f}  test loss {:.5g}  test accuracy {:.4f}  "
-        "{:.3f} s{}\n",
+        "{:.3f} s{}{}\n",
         report.epoch,
         std::to_string(report.epochs).size(),
         report.epochs,
@@ -63,6 +108,7 @@ void print_epoch(const worker::EpochReport& report) {
         report.statistics[kTestOffset],
         report.statistics[kTestOffset + 1],
         report.wall_s,
+        energy,
         report.diverged ? "  DIVERGED (NaN or Inf): stopping" : "");
     std::cout.flush();
 }
@@ -147,8 +193,12 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     const worker::PreparedDataset dataset =
         worker::read_dataset_file(directory / fmt::format("{}.h5", config.dataset));
     std::cout << fmt::format("train: {}, seed {}\n", common::canonical_key(config), seed);
+    EpochEnergy energy;
+    std::cout << energy.legend() << '\n';
     worker::TrainingOptions training;
-    training.on_epoch = print_epoch;
+    training.on_epoch = [&energy](const worker::EpochReport& report) {
+        print_epoch(report, energy.next_epoch());
+    };
     const common::RunResult result = worker::train_run(config, dataset, seed, training);
     std::cout << fmt::format("network {} ({} parameters){}\n",
                              common::format_widths(result.widths),

@@ -18,6 +18,10 @@ train --seed 5 --csv "$TEST_DIR/first.csv" --hdf5 "$TEST_DIR/first.h5"
 expect_status 0 "train"
 expect_contains "$out" "epoch 1/3  loss "
 expect_contains "$out" "epoch 3/3  loss "
+# Energy per epoch from the best source here: on a VM without counters, the estimate.
+expect_contains "$out" "energy per epoch from "
+[[ $out =~ epoch\ 3/3\ .*\ s\ \ [0-9.e+-]+\ J\ \((estimate|rapl_sysfs|rapl_msr|perf)\) ]] ||
+    fail "each epoch line should end with its joules and their source: $out"
 expect_contains "$out" "network [20, 20, 1] (501 parameters)"
 [[ $(wc -l <"$TEST_DIR/first.csv") == 4 ]] || fail "the CSV should have a header and 3 epochs"
 [[ $(head -1 "$TEST_DIR/first.csv" | tr ',' '\n' | wc -l) == 22 ]] || fail "the CSV should have 22 columns"

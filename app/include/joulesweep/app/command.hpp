@@ -48,6 +48,7 @@ const std::vector<Command>& all_commands();
 int run_bench_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_datasets_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_db_command(const std::vector<std::string>& arguments, CommandContext& context);
+int run_energy_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_queue_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_results_command(const std::vector<std::string>& arguments, CommandContext& context);

@@ -72,6 +72,12 @@ public:
     explicit StorageError(const std::string& message) : Error(ErrorKind::kStorage, message) {}
 };
 
+// A power or energy counter could not be found, opened or read (RAPL, perf, IPMI).
+class PowerError : public Error {
+public:
+    explicit PowerError(const std::string& message) : Error(ErrorKind::kPower, message) {}
+};
+
 class ProcessError : public Error {
 public:
     explicit ProcessError(const std::string& message) : Error(ErrorKind::kProcess, message) {}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# energy probe: on this VM (no perf power PMU, no powercap, no MSR device) the ladder
+# falls back to the labelled estimate and says why each better source was not used; on a
+# fake powercap tree it picks RAPL through sysfs and --sample measures joules from it;
+# bad options are refused.
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+
+# A node without counters: CPU topology but no powercap, perf PMU or MSR device.
+mkdir -p "$TEST_DIR/bare-sys/devices/system/cpu/cpu0/topology" "$TEST_DIR/proc"
+echo 0 >"$TEST_DIR/bare-sys/devices/system/cpu/cpu0/topology/physical_package_id"
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\nflags\t\t: fpu hypervisor\n\n' \
+    >"$TEST_DIR/proc/cpuinfo"
+echo "cpu  100 0 50 9000 300 0 10 0 0 0" >"$TEST_DIR/proc/stat"
+run_joulesweep energy probe --sysfs-root "$TEST_DIR/bare-sys" --dev-cpu-root "$TEST_DIR/no-msr" \
+    --proc-root "$TEST_DIR/proc"
+expect_status 0 "energy probe on a node without counters"
+expect_contains "$out" "perf         no"
+expect_contains "$out" "no perf power PMU"
+expect_contains "$out" "class/powercap does not exist"
+expect_contains "$out" "cannot open $TEST_DIR/no-msr/0/msr: No such file or directory (load the msr module: modprobe msr)"
+expect_contains "$out" "estimate     yes        <- used  estimate: 10 W per busy core"
+expect_contains "$out" "Used: estimate (energy figures from this node are a model, labelled as such)"
+expect_contains "$out" "This node runs under a hypervisor"
+
+# A two-socket node's powercap tree, whose package-0 counter advances while we sample.
+zones="$TEST_DIR/sys/class/powercap"
+for zone in intel-rapl:0 intel-rapl:0:0 intel-rapl:0:1 intel-rapl:1; do
+    mkdir -p "$zones/$zone"
+    echo 262143328850 >"$zones/$zone/max_energy_range_uj"
+    echo 1000000 >"$zones/$zone/energy_uj"
+done
+echo package-0 >"$zones/intel-rapl:0/name"
+echo dram >"$zones/intel-rapl:0:0/name"
+echo core >"$zones/intel-rapl:0:1/name"
+echo package-1 >"$zones/intel-rapl:1/name"
+# The counter moves once the probe has taken its first sample and says so.
+(
+    for _ in $(seq 200); do
+        grep -q "Sampling rapl_sysfs" "$TEST_DIR/.stdout" 2>/dev/null && break
+        sleep 0.05
+    done
+    echo 6000000 >"$zones/intel-rapl:0/energy_uj"
+) &
+run_joulesweep energy probe --sysfs-root "$TEST_DIR/sys" --proc-root "$TEST_DIR/proc" --sample 1.5
+expect_status 0 "energy probe on a fake powercap tree"
+expect_contains "$out" "rapl_sysfs   yes        <- used  RAPL powercap: dram-0 (intel-rapl:0:0), package-0 (intel-rapl:0), package-1 (intel-rapl:1)"
+expect_contains "$out" "Used: rapl_sysfs"
+[[ $out =~ package-0\ +5\.000\  ]] || fail "package-0 should have used 5 J during the sample: $out"
+[[ $out =~ package-1\ +0\.000\  ]] || fail "package-1 did not move: $out"
+
+run_joulesweep energy probe --estimate-core-watts 0
+expect_status 2 "a zero power model"
+expect_contains "$err" "--estimate-core-watts must be positive, got 0"
+run_joulesweep energy measure
+expect_status 2 "an unknown action"
+expect_contains "$err" "energy: unknown action 'measure' (expected probe)"
