@@ -26,6 +26,7 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kBenchUsage = R"usage(Usage: joulesweep bench queue [options]
+       joulesweep bench training [options]   (see joulesweep bench training --help)
 
 Benchmark the queue on a scratch database, `joulesweep_bench`, created on the server
 that --db names (default: the embedded cluster) and dropped afterwards; any database
@@ -100,6 +101,9 @@ std::string markdown_report(const coordinator::QueueBenchmarkReport& report,
 }  // namespace
 
 int run_bench_command(const std::vector<std::string>& arguments, CommandContext& context) {
+    if (!arguments.empty() && arguments.front() == "training") {
+        return run_bench_training(arguments, context);
+    }
     std::string what;
     std::string preset = "primary";
     std::string claimers = "1,4";
@@ -141,9 +145,11 @@ int run_bench_command(const std::vector<std::string>& arguments, CommandContext&
     }
     if (what != "queue") {
         throw common::ConfigError(
-            what.empty() ? std::string("bench: say what to benchmark: queue (see joulesweep bench "
-                                       "--help)")
-                         : fmt::format("bench: unknown benchmark '{}' (expected queue)", what));
+            what.empty() ? std::string("bench: say what to benchmark: queue or training (see "
+                                       "joulesweep bench --help)")
+                         : fmt::format("bench: unknown benchmark '{}' (expected queue or "
+                                       "training)",
+                                       what));
     }
     const auto text = coordinator::preset_text(preset);
     if (!text) {

@@ -23,7 +23,9 @@ bool parse_command_options(const std::vector<std::string>& arguments,
 
 const std::vector<Command>& all_commands() {
     static const std::vector<Command> commands{
-        {"bench", "benchmark the queue on a scratch database", run_bench_command},
+        {"bench",
+         "benchmark the queue (on a scratch database) or training throughput",
+         run_bench_command},
         {"datasets",
          "list BUTTER's 13 datasets; prepare them as ready-to-train HDF5 files",
          run_datasets_command},

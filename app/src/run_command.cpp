@@ -24,10 +24,12 @@
 #include "joulesweep/app/version_report.hpp"
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/node_placement.hpp"
 #include "joulesweep/common/shutdown_signals.hpp"
 #include "joulesweep/coordinator/job_coordinator.hpp"
 #include "joulesweep/coordinator/migrations.hpp"
 #include "joulesweep/coordinator/queue_connection.hpp"
+#include "joulesweep/worker/compute_threads.hpp"
 #include "joulesweep/worker/run_worker.hpp"
 
 namespace joulesweep::app {
@@ -68,6 +70,7 @@ struct RunSettings {
     int prefetch = 1;
     std::int64_t max_runs = 0;
     int time_limit_s = 0;
+    int threads_per_rank = 1;
     bool wait = false;
 };
 
@@ -87,6 +90,26 @@ void validate(const RunSettings& settings) {
     require(settings.prefetch >= 0, "--prefetch must not be negative");
     require(settings.max_runs >= 0, "--max-runs must not be negative");
     require(settings.time_limit_s >= 0, "--time-limit must not be negative");
+    require(settings.threads_per_rank >= 1, "--threads-per-rank must be at least 1");
+}
+
+// The requested threads, cut to what this rank's CPUs allow when it would oversubscribe
+// them (said once per rank on stderr).
+int worker_threads(const RunSettings& settings, const common::NodePlacement& placement, int rank) {
+    const int budget = worker::thread_budget(placement.usable_cpus, placement.ranks_sharing);
+    if (settings.threads_per_rank <= budget) {
+        return settings.threads_per_rank;
+    }
+    std::cerr << fmt::format(
+        "joulesweep: rank {}: --threads-per-rank {} would oversubscribe this node ({} CPUs "
+        "shared by {} training ranks); using {} thread{}\n",
+        rank,
+        settings.threads_per_rank,
+        placement.usable_cpus,
+        placement.ranks_sharing,
+        budget,
+        budget == 1 ? "" : "s");
+    return budget;
 }
 
 std::string host_name() {
@@ -242,7 +265,14 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         po::value<int>(&settings.progress_interval_s)
             ->value_name("SECONDS")
             ->default_value(settings.progress_interval_s),
-        "how often the coordinator prints its progress line");
+        "how often the coordinator prints its progress line")(
+        "threads-per-rank",
+        po::value<int>(&settings.threads_per_rank)
+            ->value_name("N")
+            ->default_value(settings.threads_per_rank),
+        "compute threads of each training rank (oneDNN); cut to the CPUs the rank shares "
+        "with the node's other training ranks, so a node is never oversubscribed. "
+        "OMP_NUM_THREADS is ignored");
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
@@ -258,6 +288,8 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
     }
     const std::string host = host_name();
     const std::optional<std::string> job_id = slurm_job_id();
+    const common::NodePlacement placement =
+        common::node_placement(MPI_COMM_WORLD, communicator.rank() != 0);
     try {
         if (communicator.rank() == 0) {
             return run_coordinator_rank(communicator, settings, context.globals, host, job_id);
@@ -270,6 +302,7 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         worker_context.host = host;
         worker_context.slurm_job_id = job_id;
         worker_context.software_json = software_json();
+        worker::use_compute_threads(worker_threads(settings, placement, communicator.rank()));
         worker::run_worker(communicator, worker_context);
         return 0;
     } catch (const std::exception& error) {

@@ -16,7 +16,9 @@
 #include "joulesweep/common/topology.hpp"
 #include "joulesweep/coordinator/sweep_file.hpp"
 #include "joulesweep/coordinator/sweep_plan.hpp"
+#include "joulesweep/worker/compute_threads.hpp"
 #include "joulesweep/worker/datasets/dataset_file.hpp"
+#include "joulesweep/worker/model/backend_choice.hpp"
 #include "joulesweep/worker/model/history_file.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
 #include "joulesweep/worker/power/power_ladder.hpp"
@@ -124,6 +126,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     std::string csv;
     std::string hdf5;
     std::uint64_t seed = 1;
+    int threads = 1;
     CommandOptions options{kTrainUsage, help_section("Options for train"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
         "config",
@@ -162,6 +165,12 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
             "")("seed",
                 po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
                 "the run's seed: split, label noise, initial weights, batch order")(
+        "backend",
+        po::value<std::string>(&config.backend)->value_name("NAME")->default_value("auto"),
+        "eigen, onednn, or auto (the faster one for this network, from docs/benchmarks.md)")(
+        "threads",
+        po::value<int>(&threads)->value_name("N")->default_value(threads),
+        "compute threads (oneDNN); OMP_NUM_THREADS is ignored")(
         "datasets-dir",
         po::value<std::string>(&datasets_dir)->value_name("DIR"),
         "prepared datasets. Default: <data-dir>/datasets")(
@@ -187,6 +196,11 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         }
         config.shape = *parsed;
     }
+    worker::parse_backend(config.backend);  // a wrong name fails before the dataset loads
+    if (threads < 1) {
+        throw common::ConfigError(
+            fmt::format("train: --threads must be at least 1, got {}", threads));
+    }
     const std::filesystem::path directory =
         datasets_dir.empty() ? std::filesystem::path(context.globals.data_dir) / "datasets"
                              : std::filesystem::path(datasets_dir);
@@ -195,14 +209,18 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     std::cout << fmt::format("train: {}, seed {}\n", common::canonical_key(config), seed);
     EpochEnergy energy;
     std::cout << energy.legend() << '\n';
+    worker::use_compute_threads(threads);
     worker::TrainingOptions training;
     training.on_epoch = [&energy](const worker::EpochReport& report) {
         print_epoch(report, energy.next_epoch());
     };
     const common::RunResult result = worker::train_run(config, dataset, seed, training);
-    std::cout << fmt::format("network {} ({} parameters){}\n",
+    std::cout << fmt::format("network {} ({} parameters), trained by {} on {} thread{}{}\n",
                              common::format_widths(result.widths),
                              result.parameter_count,
+                             result.backend,
+                             result.threads,
+                             result.threads == 1 ? "" : "s",
                              result.diverged ? ", diverged" : "");
     if (!csv.empty()) {
         worker::write_history_csv(csv, result);

@@ -85,6 +85,8 @@ void put_result(WireWriter& writer, const RunResult& result) {
     writer.put(static_cast<std::uint8_t>(result.slurm_job_id ? 1 : 0));
     writer.put_string(result.slurm_job_id.value_or(""));
     writer.put_string(result.software_json);
+    writer.put_string(result.backend);
+    writer.put(result.threads);
     writer.put_array(result.widths);
     writer.put(result.parameter_count);
     writer.put(static_cast<std::uint8_t>(result.diverged ? 1 : 0));
@@ -104,6 +106,8 @@ RunResult get_result(WireReader& reader) {
         result.slurm_job_id = std::move(job);
     }
     result.software_json = reader.get_string("software");
+    result.backend = reader.get_string("backend");
+    result.threads = reader.get<std::int64_t>("threads");
     result.widths = reader.get_array<std::int64_t>("widths");
     result.parameter_count = reader.get<std::int64_t>("parameter_count");
     result.diverged = reader.get<std::uint8_t>("diverged") != 0;

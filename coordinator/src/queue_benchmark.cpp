@@ -41,6 +41,7 @@ common::RunResult sample_result(int epochs) {
     common::RunResult result;
     result.host = "bench";
     result.software_json = R"({"joulesweep": "bench"})";
+    result.backend = "eigen";
     result.widths = {64, 64, 1};
     result.parameter_count = 4545;
     for (int epoch = 0; epoch < epochs; ++epoch) {

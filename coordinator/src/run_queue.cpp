@@ -76,7 +76,7 @@ const std::string& complete_sql() {
         std::string columns;
         std::string casts;
         std::string parameters;
-        int parameter = 12;  // $1 coordinator, $2..$11 the fixed columns below
+        int parameter = 14;  // $1 coordinator, $2..$13 the fixed columns below
         for (const auto name : common::kStatisticNames) {
             columns += fmt::format(", {}", name);
             casts += fmt::format(", i.{}::real[]", name);
@@ -85,9 +85,10 @@ const std::string& complete_sql() {
         return fmt::format(R"sql(
 WITH incoming AS (
     SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::text[], $6::text[],
-                         $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::text[]{})
+                         $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::text[],
+                         $12::text[], $13::integer[]{})
         AS i(run_id, attempt, seed, host, slurm_job_id, software, widths, parameter_count,
-             diverged, epoch_wall_s{})
+             diverged, epoch_wall_s, backend, threads{})
 ), won AS (
     UPDATE run r
     SET status = 'done', finished_at = now(), owner_id = NULL
@@ -96,9 +97,10 @@ WITH incoming AS (
     RETURNING r.run_id
 ), stored AS (
 INSERT INTO result (run_id, attempt, coordinator_id, seed, host, slurm_job_id, software, widths,
-                    parameter_count, diverged, epoch_wall_s{})
+                    parameter_count, diverged, epoch_wall_s, backend, threads{})
 SELECT i.run_id, i.attempt, $1, i.seed, i.host, i.slurm_job_id, i.software::jsonb,
-       i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[]{}
+       i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[], i.backend,
+       i.threads{}
 FROM incoming i JOIN won USING (run_id)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id
@@ -141,6 +143,8 @@ struct CompletionColumns {
     std::vector<std::int64_t> parameter_counts;
     std::vector<std::string> diverged;
     std::vector<std::string> epoch_wall_s;
+    std::vector<std::string> backends;
+    std::vector<std::int64_t> threads;
     std::array<std::vector<std::string>, common::kStatisticCount> statistics;
 };
 
@@ -159,6 +163,8 @@ CompletionColumns completion_columns(const std::vector<RunCompletion>& completio
         columns.parameter_counts.push_back(result.parameter_count);
         columns.diverged.emplace_back(result.diverged ? "true" : "false");
         columns.epoch_wall_s.push_back(sql_array(result.epoch_wall_s));
+        columns.backends.push_back(result.backend);
+        columns.threads.push_back(result.threads);
         for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
             const auto& series = result.statistics.at(index);
             if (series.size() != epochs) {
@@ -192,6 +198,8 @@ pqxx::result exec_complete(pqxx::work& transaction,
                                      sql_array(columns.parameter_counts),
                                      sql_array(columns.diverged),
                                      sql_array(columns.epoch_wall_s),
+                                     sql_array(columns.backends),
+                                     sql_array(columns.threads),
                                      sql_array(std::get<Index>(columns.statistics))...);
 }
 

@@ -110,7 +110,7 @@ common::Shape take_shape(const std::byte* element) {
 }
 
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
-constexpr std::array<ColumnSpec, 27> kRunColumns{{
+constexpr std::array<ColumnSpec, 29> kRunColumns{{
     {"/runs/experiment_id",
      ColumnKind::kInt64,
      0,
@@ -246,6 +246,20 @@ constexpr std::array<ColumnSpec, 27> kRunColumns{{
      [](RunRow& row, const std::byte* e) {
          row.run.config.backend = take_text<16>(e);
      }},
+    {"/runs/backend_used",
+     ColumnKind::kText,
+     16,
+     [](const RunRow& row, std::byte* e) { put_text<16>(e, row.run.result.backend); },
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.backend = take_text<16>(e);
+     }},
+    {"/runs/threads",
+     ColumnKind::kInt64,
+     0,
+     [](const RunRow& row, std::byte* e) { put(e, row.run.result.threads); },
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.threads = take<std::int64_t>(e);
+     }},
     {"/runs/host",
      ColumnKind::kText,
      256,
@@ -322,7 +336,7 @@ std::size_t element_size(const ColumnSpec& column) {
     return 0;
 }
 
-const std::array<ColumnSpec, 27>& run_columns() {
+const std::array<ColumnSpec, 29>& run_columns() {
     return kRunColumns;
 }
 

@@ -40,7 +40,7 @@ std::size_t element_size(const ColumnSpec& column);
 
 // The /runs columns. run_id comes last: it is the commit marker, extended after
 // everything else of a batch is written and flushed.
-const std::array<ColumnSpec, 27>& run_columns();
+const std::array<ColumnSpec, 29>& run_columns();
 
 constexpr std::string_view kEpochWallPath = "/epochs/epoch_wall_s";
 constexpr std::string_view kLayerWidthPath = "/layers/width";

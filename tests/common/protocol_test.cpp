@@ -45,6 +45,8 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     sent.result.seed = 77;
     sent.result.host = "node17";
     sent.result.software_json = R"({"joulesweep": "0.1.0"})";
+    sent.result.backend = "onednn";
+    sent.result.threads = 4;
     sent.result.widths = {20, 20, 1};
     sent.result.parameter_count = 501;
     sent.result.diverged = true;
@@ -57,6 +59,8 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     CHECK(received.result.host == "node17");
     CHECK_FALSE(received.result.slurm_job_id.has_value());
     CHECK(received.result.widths == sent.result.widths);
+    CHECK(received.result.backend == "onednn");
+    CHECK(received.result.threads == 4);
     CHECK(received.result.diverged);
     CHECK(received.result.statistics == sent.result.statistics);
 

@@ -60,6 +60,8 @@ TEST_CASE("RunQueue: completion stores results once; a repeat stores nothing and
     completions[2].result.host = R"(node "7"\b's)";
     completions[2].result.slurm_job_id = "4242_1";
     completions[2].result.software_json = R"({"joulesweep": "0.1 \"quoted\""})";
+    completions[2].result.backend = "onednn";
+    completions[2].result.threads = 2;
     CHECK(queue.complete(coordinator, completions).size() == 3);
     // As after a connection lost during COMMIT: the repeat changes nothing and says the
     // three are stored, so the coordinator neither loses nor duplicates them.
@@ -69,6 +71,10 @@ TEST_CASE("RunQueue: completion stores results once; a repeat stores nothing and
               database,
               "SELECT count(*) FROM run WHERE status = 'done' AND finished_at IS NOT NULL") == 3);
 
+    CHECK(testing::query_value<std::string>(
+              database,
+              "SELECT string_agg(backend || '/' || threads, ' ' ORDER BY run_id) FROM result") ==
+          "eigen/1 eigen/1 onednn/2");
     const auto diverged_id = std::to_string(claimed[1].run_id);
     CHECK(testing::query_value<std::string>(
               database, "SELECT train_loss::text FROM result WHERE run_id = " + diverged_id) ==

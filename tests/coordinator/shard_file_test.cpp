@@ -32,6 +32,8 @@ ShardRun sample_run(std::int64_t run_id, int epochs) {
     run.result.host = "node7";
     run.result.widths = {20, static_cast<std::int64_t>(run_id), 1};
     run.result.parameter_count = 501;
+    run.result.backend = run_id % 2 == 0 ? "onednn" : "eigen";
+    run.result.threads = run_id;
     run.result.diverged = run_id == 2;
     for (int epoch = 0; epoch < epochs; ++epoch) {
         run.result.epoch_wall_s.push_back(0.1F * static_cast<float>(epoch + 1));
@@ -75,6 +77,8 @@ TEST_CASE("ShardWriter: batches read back run by run, with identity and every se
         CHECK(got.attempt == 2);
         CHECK(common::canonical_key(got.config) == common::canonical_key(expected.config));
         CHECK(got.result.widths == expected.result.widths);
+        CHECK(got.result.backend == expected.result.backend);
+        CHECK(got.result.threads == expected.result.threads);
         CHECK(got.result.diverged == expected.result.diverged);
         CHECK(got.result.epoch_wall_s == expected.result.epoch_wall_s);
         CHECK(got.result.statistics == expected.result.statistics);

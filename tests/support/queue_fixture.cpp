@@ -47,6 +47,7 @@ coordinator::RunCompletion completion_for(const coordinator::ClaimedRun& claimed
     result.seed = claimed.seed;
     result.host = "node-1";
     result.software_json = R"({"joulesweep": "test"})";
+    result.backend = "eigen";
     result.widths = {5, 5, 1};
     result.parameter_count = 61;
     for (int epoch = 0; epoch < epochs; ++epoch) {

@@ -29,15 +29,17 @@ expect_all_stored_once 16
 shard=$(ls "$TEST_DIR"/shards/*.h5)
 [[ $(basename "$shard") == "$(hostname)-"*.h5 ]] || fail "the shard should be named after host and pid: $shard"
 # The shard holds the database's runs with the database's numbers.
-fresh_query "SELECT run_id, attempt, array_to_string(test_loss, ' '), array_to_string(widths, ' ') FROM result ORDER BY run_id" >"$TEST_DIR/db.txt"
+fresh_query "SELECT run_id, attempt, array_to_string(test_loss, ' '), array_to_string(widths, ' '), backend, threads FROM result ORDER BY run_id" >"$TEST_DIR/db.txt"
 /usr/bin/python3 - "$shard" "$TEST_DIR/db.txt" <<'PY' || fail "the shard does not match the database"
 import json, sys
 import h5py
 import numpy as np
 expected = {}
 for line in open(sys.argv[2]):
-    run_id, attempt, losses, widths = line.rstrip("\n").split("|")
-    expected[int(run_id)] = (int(attempt), [float(x) for x in losses.split()], [int(x) for x in widths.split()])
+    run_id, attempt, losses, widths, backend, threads = line.rstrip("\n").split("|")
+    assert backend in ("eigen", "onednn") and threads == "1", (backend, threads)
+    expected[int(run_id)] = (int(attempt), [float(x) for x in losses.split()], [int(x) for x in widths.split()],
+                             backend.encode(), int(threads))
 with h5py.File(sys.argv[1], "r", swmr=True) as f:
     assert f.attrs["format"] == b"joulesweep-shard" or f.attrs["format"] == "joulesweep-shard", f.attrs["format"]
     assert f.attrs["format_version"] == 1
@@ -49,8 +51,10 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
     loss = f["epochs/test_loss"][:]
     width = f["layers/width"][:]
     for i in range(n):
-        attempt, losses, widths = expected[int(runs["run_id"][i])]
+        attempt, losses, widths, backend, threads = expected[int(runs["run_id"][i])]
         assert runs["attempt"][i] == attempt
+        assert runs["backend"][i] == b"auto" and runs["backend_used"][i] == backend
+        assert runs["threads"][i] == threads
         first, count = runs["epoch_offset"][i], runs["epoch_count"][i]
         assert count == 4 and runs["epochs"][i] == 4
         assert np.allclose(loss[first:first + count], losses, rtol=1e-6), (loss[first:first + count], losses)
@@ -81,6 +85,20 @@ run_job --max-runs 5
 expect_status 0 "run --max-runs 5"
 expect_contains "$out" "5 runs done, 0 failed"
 [[ $(fresh_query "SELECT count(*) FROM run WHERE status = 'pending'") == 7 ]] || fail "7 runs should still be pending"
+
+# Threads: a training rank never oversubscribes its node, whatever OMP_NUM_THREADS says.
+OMP_NUM_THREADS=4 run_job --max-runs 2 --threads-per-rank 8
+expect_status 0 "run --threads-per-rank 8"
+budget=$(($(nproc) / 2))
+((budget >= 1)) || budget=1
+if ((budget < 8)); then
+    expect_contains "$err" "--threads-per-rank 8 would oversubscribe this node"
+fi
+[[ $(fresh_query "SELECT count(*) FROM result WHERE threads BETWEEN 1 AND $budget") == 23 ]] ||
+    fail "every run should have used between 1 and $budget threads: $(fresh_query "SELECT threads FROM result")"
+run_job --threads-per-rank 0
+expect_status 2 "run --threads-per-rank 0"
+expect_contains "$err" "--threads-per-rank must be at least 1"
 
 # A job needs workers.
 ASAN_OPTIONS=detect_leaks=0 run_joulesweep --db "$FRESH_DB" run --datasets-dir "$TEST_DIR/datasets"

@@ -48,9 +48,10 @@ double total_loss(Mlp& mlp, const Matrix& inputs, const Matrix& targets) {
 }
 
 // Compares backward() with central differences of the loss for every parameter.
-void check_gradients(const NetworkSpec& spec) {
+void check_gradients(Backend backend, const NetworkSpec& spec) {
     RandomStream random(11);
-    Mlp mlp(spec, random);
+    const auto model = make_mlp(backend, spec, random);
+    Mlp& mlp = *model;
     const Matrix inputs = batch_inputs();
     const Matrix targets =
         batch_targets(spec.widths.back(), spec.loss == LossKind::kCategoricalCrossEntropy);
@@ -88,32 +89,34 @@ void check_gradients(const NetworkSpec& spec) {
 
 }  // namespace
 
-TEST_CASE("Mlp: backward matches finite differences for every loss, skip and penalty",
+TEST_CASE("Mlp: backward matches finite differences for every loss, skip, penalty and backend",
           "[worker][model]") {
+    const Backend backend = GENERATE(Backend::kEigen, Backend::kOnednn);
+    INFO("backend " << backend_name(backend));
     for (const LossKind loss : {LossKind::kMeanSquaredError,
                                 LossKind::kBinaryCrossEntropy,
                                 LossKind::kCategoricalCrossEntropy}) {
         for (const bool residual : {false, true}) {
             INFO("loss " << static_cast<int>(loss) << ", residual " << residual);
-            check_gradients(small_network(loss, residual, 0, 0));
-            check_gradients(small_network(loss, residual, 0.01, 0));
-            check_gradients(small_network(loss, residual, 0, 0.02));
+            check_gradients(backend, small_network(loss, residual, 0, 0));
+            check_gradients(backend, small_network(loss, residual, 0.01, 0));
+            check_gradients(backend, small_network(loss, residual, 0, 0.02));
         }
     }
 }
 
-TEST_CASE("Mlp: Glorot-uniform kernels within their limit, zero biases, seeded",
+TEST_CASE("Mlp: Glorot-uniform kernels within their limit, zero biases, seeded, any backend",
           "[worker][model]") {
     NetworkSpec spec = small_network(LossKind::kMeanSquaredError, false, 0, 0);
     RandomStream first_random(5);
     RandomStream second_random(5);
-    const Mlp first(spec, first_random);
-    const Mlp second(spec, second_random);
-    CHECK(first.parameters().kernels[1] == second.parameters().kernels[1]);
+    const auto first = make_mlp(Backend::kEigen, spec, first_random);
+    const auto second = make_mlp(Backend::kOnednn, spec, second_random);
+    CHECK(first->parameters().kernels[1] == second->parameters().kernels[1]);
     const float limit = std::sqrt(6.0F / (4.0F + 4.0F));
-    CHECK(first.parameters().kernels[1].cwiseAbs().maxCoeff() <= limit);
-    CHECK(first.parameters().kernels[1].cwiseAbs().maxCoeff() > limit / 2);
-    CHECK(first.parameters().biases[0].isZero());
+    CHECK(first->parameters().kernels[1].cwiseAbs().maxCoeff() <= limit);
+    CHECK(first->parameters().kernels[1].cwiseAbs().maxCoeff() > limit / 2);
+    CHECK(first->parameters().biases[0].isZero());
 }
 
 TEST_CASE("Mlp: losses from logits equal the textbook formulas on probabilities",
@@ -123,7 +126,8 @@ TEST_CASE("Mlp: losses from logits equal the textbook formulas on probabilities"
                                 LossKind::kCategoricalCrossEntropy}) {
         const NetworkSpec spec = small_network(loss, false, 0, 0);
         RandomStream random(2);
-        Mlp mlp(spec, random);
+        const auto model = make_mlp(Backend::kEigen, spec, random);
+        Mlp& mlp = *model;
         const Matrix outputs = mlp.forward(batch_inputs());
         const bool one_hot = loss == LossKind::kCategoricalCrossEntropy;
         const Matrix targets = batch_targets(spec.widths.back(), one_hot);

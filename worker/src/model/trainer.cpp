@@ -4,13 +4,16 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <numeric>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/worker/compute_threads.hpp"
 #include "joulesweep/worker/datasets/data_split.hpp"
+#include "joulesweep/worker/model/backend_choice.hpp"
 #include "joulesweep/worker/model/epoch_metrics.hpp"
 #include "joulesweep/worker/model/mlp.hpp"
 #include "joulesweep/worker/model/network.hpp"
@@ -81,8 +84,10 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     const DataSplit split = split_dataset(
         dataset,
         SplitOptions{config.test_fraction, config.validation_fraction, config.label_noise, seed});
+    const Backend backend = resolve_backend(parse_backend(config.backend), spec, config.batch_size);
     RandomStream initialise(derived_seed(seed, RandomPurpose::kInitialise));
-    Mlp mlp(spec, initialise);
+    const std::unique_ptr<Mlp> model = make_mlp(backend, spec, initialise);
+    Mlp& mlp = *model;
     const auto optimizer =
         make_optimizer(config.optimizer, config.learning_rate, config.momentum, mlp.parameters());
     Parameters gradients = mlp.zero_gradients();
@@ -92,6 +97,8 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     result.seed = static_cast<std::int64_t>(seed);
     result.widths.assign(spec.widths.begin(), spec.widths.end());
     result.parameter_count = spec.parameter_count;
+    result.backend = backend_name(backend);
+    result.threads = compute_threads();
 
     std::vector<std::size_t> order(split.train.rows);
     const auto batch_size = static_cast<std::size_t>(config.batch_size);

@@ -1,0 +1,42 @@
+#include "joulesweep/worker/model/backend_choice.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "joulesweep/common/error.hpp"
+
+namespace joulesweep::worker {
+namespace {
+
+NetworkSpec widths(std::vector<int> layers, int inputs = 8) {
+    NetworkSpec spec;
+    spec.input_width = inputs;
+    spec.residual.assign(layers.size(), false);
+    spec.widths = std::move(layers);
+    return spec;
+}
+
+}  // namespace
+
+TEST_CASE("parse_backend: the three names round-trip; anything else names the choices",
+          "[worker][model]") {
+    for (const Backend backend : {Backend::kAuto, Backend::kEigen, Backend::kOnednn}) {
+        CHECK(parse_backend(backend_name(backend)) == backend);
+    }
+    CHECK_THROWS_WITH(parse_backend("mkl"),
+                      "unknown backend 'mkl': expected auto, eigen or onednn");
+    CHECK_THROWS_AS(parse_backend(""), common::ConfigError);
+}
+
+TEST_CASE("resolve_backend: an explicit backend stays; auto picks by the widest layer or input",
+          "[worker][model]") {
+    CHECK(resolve_backend(Backend::kEigen, widths({2048, 1}), 256) == Backend::kEigen);
+    CHECK(resolve_backend(Backend::kOnednn, widths({4, 1}), 32) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kAuto, widths({2048, 2048, 10}), 256) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kAuto, widths({64, 64, 10}), 32) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kAuto, widths({32, 1}), 32) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kAuto, widths({16, 16, 1}), 256) == Backend::kEigen);
+    CHECK(resolve_backend(Backend::kAuto, widths({4, 1}), 32) == Backend::kEigen);
+    CHECK(resolve_backend(Backend::kAuto, widths({4, 10}, 784), 32) == Backend::kOnednn);
+}
+
+}  // namespace joulesweep::worker

@@ -1,0 +1,23 @@
+#pragma once
+// Which backend trains a run. An experiment asks for `eigen`, `onednn` or `auto`; `auto`
+// resolves per network from the measurements in docs/benchmarks.md (the faster backend
+// for the network's widest layer and batch size). The resolved name is stored with the run.
+
+#include <string>
+#include <string_view>
+
+#include "joulesweep/worker/model/network.hpp"
+
+namespace joulesweep::worker {
+
+enum class Backend { kAuto, kEigen, kOnednn };
+
+// "auto", "eigen" or "onednn"; throws ConfigError naming the accepted values otherwise.
+Backend parse_backend(std::string_view name);
+
+std::string_view backend_name(Backend backend) noexcept;
+
+// `requested` itself unless it is kAuto; then the backend measured faster for this shape.
+Backend resolve_backend(Backend requested, const NetworkSpec& spec, int batch_size) noexcept;
+
+}  // namespace joulesweep::worker
