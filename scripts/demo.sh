@@ -35,8 +35,10 @@ if [[ $(id -u) == 0 ]]; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 mpirun -n 3 --oversubscribe "$joulesweep" run --progress-interval 15
-step "results"
+step "results (mean J: each run's joules, from the node's energy meter)"
 "$joulesweep" results --limit 24
+step "energy per epoch of one experiment, trained here: this VM has no power counters, so it is an estimate"
+"$joulesweep" train --dataset banana --shape rectangle --depth 3 --size 1024 --epochs 5 --seed 7
 step "status"
 "$joulesweep" status
 

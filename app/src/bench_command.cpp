@@ -27,6 +27,7 @@ namespace {
 
 constexpr const char* kBenchUsage = R"usage(Usage: joulesweep bench queue [options]
        joulesweep bench training [options]   (see joulesweep bench training --help)
+       joulesweep bench energy [options]     (see joulesweep bench energy --help)
 
 Benchmark the queue on a scratch database, `joulesweep_bench`, created on the server
 that --db names (default: the embedded cluster) and dropped afterwards; any database
@@ -104,6 +105,9 @@ int run_bench_command(const std::vector<std::string>& arguments, CommandContext&
     if (!arguments.empty() && arguments.front() == "training") {
         return run_bench_training(arguments, context);
     }
+    if (!arguments.empty() && arguments.front() == "energy") {
+        return run_bench_energy(arguments, context);
+    }
     std::string what;
     std::string preset = "primary";
     std::string claimers = "1,4";
@@ -145,11 +149,12 @@ int run_bench_command(const std::vector<std::string>& arguments, CommandContext&
     }
     if (what != "queue") {
         throw common::ConfigError(
-            what.empty() ? std::string("bench: say what to benchmark: queue or training (see "
-                                       "joulesweep bench --help)")
-                         : fmt::format("bench: unknown benchmark '{}' (expected queue or "
-                                       "training)",
-                                       what));
+            what.empty()
+                ? std::string("bench: say what to benchmark: queue, training or energy (see "
+                              "joulesweep bench --help)")
+                : fmt::format("bench: unknown benchmark '{}' (expected queue, training or "
+                              "energy)",
+                              what));
     }
     const auto text = coordinator::preset_text(preset);
     if (!text) {

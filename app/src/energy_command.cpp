@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "joulesweep/app/command.hpp"
+#include "joulesweep/app/power_source_options.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/queue_report.hpp"
@@ -33,14 +34,15 @@ and why each better one was not used:
                needs perf_event_paranoid <= 0 or CAP_PERFMON
   rapl_sysfs   RAPL through /sys/class/powercap; energy_uj is root-only since Linux 5.10
   rapl_msr     RAPL through /dev/cpu/N/msr; needs the msr module, root and CAP_SYS_RAWIO
-  ipmi_dcmi    the BMC's DCMI power reading
-  ipmi_sensor  a power sensor from the BMC's SDR
+  ipmi_dcmi    the BMC's DCMI power reading: the whole node, about once a second
+  ipmi_sensor  a power sensor (watts) from the BMC's SDR, for BMCs without DCMI
   estimate     busy CPU time x a fixed power per busy core: a model, not a measurement
 
 Run it as the user and on the kind of node that will run the jobs: permissions decide
 most of the answer. --sample reads the chosen source twice and prints joules and mean
-watts per domain. The roots are options so that a copy of another node's files can be
-examined here.
+watts per domain. The BMC is this node's own (in-band, --ipmi-device, root only) unless
+--ipmi-host names one on the network. The roots are options so that a copy of another
+node's files can be examined here.
 
 )usage";
 
@@ -106,11 +108,6 @@ int run_energy_command(const std::vector<std::string>& arguments, CommandContext
         "sample",
         po::value<double>(&sample_s)->value_name("SECONDS"),
         "read the chosen source twice, this far apart, and print joules per domain")(
-        "estimate-core-watts",
-        po::value<double>(&power_options.estimate_busy_core_w)
-            ->value_name("W")
-            ->default_value(power_options.estimate_busy_core_w),
-        "the estimate's power per busy core")(
         "sysfs-root",
         po::value<std::string>(&sysfs_root)->value_name("DIR")->default_value(sysfs_root),
         "where sysfs is (class/powercap, bus/event_source, devices/system/cpu)")(
@@ -120,6 +117,8 @@ int run_energy_command(const std::vector<std::string>& arguments, CommandContext
         "proc-root",
         po::value<std::string>(&proc_root)->value_name("DIR")->default_value(proc_root),
         "where procfs is (cpuinfo, stat)");
+    PowerSourceOptionValues source_values;
+    add_power_source_options(options.visible, source_values);
     options.hidden.add_options()("action", po::value<std::string>(&action));
     options.positional.add("action", 1);
     if (!parse_command_options(arguments, options, context)) {
@@ -131,10 +130,10 @@ int run_energy_command(const std::vector<std::string>& arguments, CommandContext
                 ? std::string("energy: missing ACTION (probe; see joulesweep energy --help)")
                 : fmt::format("energy: unknown action '{}' (expected probe)", action));
     }
-    if (!(power_options.estimate_busy_core_w > 0.0)) {
-        throw common::ConfigError(
-            fmt::format("energy probe: --estimate-core-watts must be positive, got {}",
-                        power_options.estimate_busy_core_w));
+    try {
+        apply_power_source_options(source_values, power_options);
+    } catch (const common::ConfigError& error) {
+        throw common::ConfigError(fmt::format("energy probe: {}", error.what()));
     }
     constexpr double kLongestSampleSeconds = 3600.0;
     if (sample_s < 0.0 || sample_s > kLongestSampleSeconds) {

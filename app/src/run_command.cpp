@@ -21,6 +21,8 @@
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/app/exit_codes.hpp"
+#include "joulesweep/app/job_energy.hpp"
+#include "joulesweep/app/power_source_options.hpp"
 #include "joulesweep/app/version_report.hpp"
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/common/error.hpp"
@@ -44,6 +46,11 @@ Train queued runs until none is left. Rank 0 is the coordinator: it claims runs 
 the queue, hands them to the other ranks (the workers), stores every result in
 PostgreSQL and in this job's HDF5 shard (<shard-dir>/<job>.h5, docs/hdf5.md), and prints
 one line per finished run plus a progress line. Many jobs may run against one queue.
+
+Energy: one meter per node reads the best power source there (joulesweep energy probe
+shows which), after measuring the node's idle power for --idle-baseline seconds, and
+every run stores its joules per epoch, gross and net, with where they came from
+(docs/energy.md). A node with several training ranks splits its energy by CPU time.
 
 Ending: exit 0 when no claimable run is left (--wait keeps polling instead), after
 --max-runs runs, or at --time-limit. SIGTERM, SIGINT or SIGUSR1 on any rank drains the
@@ -72,6 +79,7 @@ struct RunSettings {
     int time_limit_s = 0;
     int threads_per_rank = 1;
     bool wait = false;
+    JobEnergySettings energy;
 };
 
 void validate(const RunSettings& settings) {
@@ -91,6 +99,11 @@ void validate(const RunSettings& settings) {
     require(settings.max_runs >= 0, "--max-runs must not be negative");
     require(settings.time_limit_s >= 0, "--time-limit must not be negative");
     require(settings.threads_per_rank >= 1, "--threads-per-rank must be at least 1");
+    require(settings.energy.meter.period_s >= 1e-3 && settings.energy.meter.period_s <= 60,
+            "--energy-period must be between 0.001 and 60 seconds");
+    require(
+        settings.energy.meter.idle_baseline_s >= 0 && settings.energy.meter.idle_baseline_s <= 600,
+        "--idle-baseline must be between 0 and 600 seconds");
 }
 
 // The requested threads, cut to what this rank's CPUs allow when it would oversubscribe
@@ -273,8 +286,31 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         "compute threads of each training rank (oneDNN); cut to the CPUs the rank shares "
         "with the node's other training ranks, so a node is never oversubscribed. "
         "OMP_NUM_THREADS is ignored");
+    bool no_energy = false;
+    options.visible.add_options()(
+        "no-energy", po::bool_switch(&no_energy), "measure no energy (docs/energy.md)")(
+        "energy-period",
+        po::value<double>(&settings.energy.meter.period_s)
+            ->value_name("SECONDS")
+            ->default_value(settings.energy.meter.period_s),
+        "how often each node's meter reads its power source; shortened to a quarter of a "
+        "counter's wrap time at 2000 W when that is less")(
+        "idle-baseline",
+        po::value<double>(&settings.energy.meter.idle_baseline_s)
+            ->value_name("SECONDS")
+            ->default_value(settings.energy.meter.idle_baseline_s),
+        "at start, measure each node's idle power this long before anything trains; net "
+        "joules subtract it. 0: none");
+    PowerSourceOptionValues source_values;
+    add_power_source_options(options.visible, source_values);
     if (!parse_command_options(arguments, options, context)) {
         return 0;
+    }
+    settings.energy.enabled = !no_energy;
+    try {
+        apply_power_source_options(source_values, settings.energy.sources);
+    } catch (const common::ConfigError& error) {
+        throw common::ConfigError(fmt::format("run: {}", error.what()));
     }
     validate(settings);
 
@@ -290,6 +326,7 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
     const std::optional<std::string> job_id = slurm_job_id();
     const common::NodePlacement placement =
         common::node_placement(MPI_COMM_WORLD, communicator.rank() != 0);
+    const JobEnergy energy(MPI_COMM_WORLD, settings.energy, communicator.rank() != 0);
     try {
         if (communicator.rank() == 0) {
             return run_coordinator_rank(communicator, settings, context.globals, host, job_id);
@@ -302,6 +339,8 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         worker_context.host = host;
         worker_context.slurm_job_id = job_id;
         worker_context.software_json = software_json();
+        worker_context.energy_ring = energy.ring();
+        worker_context.only_training_rank_on_node = energy.only_training_rank();
         worker::use_compute_threads(worker_threads(settings, placement, communicator.rank()));
         worker::run_worker(communicator, worker_context);
         return 0;

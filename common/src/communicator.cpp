@@ -13,7 +13,10 @@
 namespace joulesweep::common {
 
 MpiSession::MpiSession(int* argc, char*** argv) {
-    mpi_check(MPI_Init(argc, argv), "initialise MPI");
+    // Funneled: only the main thread calls MPI, but a rank runs other threads (the node
+    // meter's sampler, the compute threads).
+    int provided = MPI_THREAD_SINGLE;
+    mpi_check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "initialise MPI");
     mpi_check(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN), "make MPI return errors");
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -79,6 +81,75 @@ ExperimentConfig get_config(WireReader& reader) {
     return config;
 }
 
+void put_strings(WireWriter& writer, const std::vector<std::string>& texts) {
+    writer.put(static_cast<std::uint32_t>(texts.size()));
+    for (const std::string& text : texts) {
+        writer.put_string(text);
+    }
+}
+
+std::vector<std::string> get_strings(WireReader& reader, std::string_view field) {
+    std::vector<std::string> texts(reader.get<std::uint32_t>(field));
+    for (std::string& text : texts) {
+        text = reader.get_string(field);
+    }
+    return texts;
+}
+
+void put_energy(WireWriter& writer, const RunEnergy& energy) {
+    writer.put_string(energy.source);
+    writer.put_string(energy.attribution);
+    put_strings(writer, energy.domains);
+    writer.put_array(energy.idle_w);
+    for (std::size_t domain = 0; domain < energy.domains.size(); ++domain) {
+        writer.put_array(energy.gross_j.at(domain));
+        writer.put_array(energy.net_j.at(domain));
+    }
+    writer.put_array(energy.share);
+    writer.put(energy.train_rows);
+    writer.put(energy.samples);
+    writer.put(energy.largest_gap_s);
+    writer.put(energy.period_s);
+    writer.put(energy.wraps);
+    writer.put(energy.unknown_intervals);
+    put_strings(writer, energy.flags);
+}
+
+// Every per-epoch series must have one value per epoch: a short one would shift the
+// joules of one epoch onto another in storage.
+RunEnergy get_energy(WireReader& reader, std::size_t epochs) {
+    RunEnergy energy;
+    energy.source = reader.get_string("energy_source");
+    energy.attribution = reader.get_string("energy_attribution");
+    energy.domains = get_strings(reader, "energy_domains");
+    energy.idle_w = reader.get_array<float>("energy_idle_w");
+    const auto check = [epochs](const std::vector<float>& series, std::string_view name) {
+        if (series.size() != epochs) {
+            throw MpiError(fmt::format(
+                "malformed result: {} has {} values for {} epochs", name, series.size(), epochs));
+        }
+    };
+    for (std::size_t domain = 0; domain < energy.domains.size(); ++domain) {
+        energy.gross_j.push_back(reader.get_array<float>("energy_gross_j"));
+        check(energy.gross_j.back(), "energy_gross_j");
+        energy.net_j.push_back(reader.get_array<float>("energy_net_j"));
+        check(energy.net_j.back(), "energy_net_j");
+    }
+    energy.share = reader.get_array<float>("energy_share");
+    check(energy.share, "energy_share");
+    if (energy.idle_w.size() != energy.domains.size()) {
+        throw MpiError("malformed result: energy_idle_w does not have one value per domain");
+    }
+    energy.train_rows = reader.get<std::int64_t>("energy_train_rows");
+    energy.samples = reader.get<std::int64_t>("energy_samples");
+    energy.largest_gap_s = reader.get<double>("energy_largest_gap_s");
+    energy.period_s = reader.get<double>("energy_period_s");
+    energy.wraps = reader.get<std::int64_t>("energy_wraps");
+    energy.unknown_intervals = reader.get<std::int64_t>("energy_unknown_intervals");
+    energy.flags = get_strings(reader, "energy_flags");
+    return energy;
+}
+
 void put_result(WireWriter& writer, const RunResult& result) {
     writer.put(result.seed);
     writer.put_string(result.host);
@@ -93,6 +164,10 @@ void put_result(WireWriter& writer, const RunResult& result) {
     writer.put_array(result.epoch_wall_s);
     for (const auto& series : result.statistics) {
         writer.put_array(series);
+    }
+    writer.put(static_cast<std::uint8_t>(result.energy ? 1 : 0));
+    if (result.energy) {
+        put_energy(writer, *result.energy);
     }
 }
 
@@ -121,6 +196,9 @@ RunResult get_result(WireReader& reader) {
                                        series.size(),
                                        result.epoch_wall_s.size()));
         }
+    }
+    if (reader.get<std::uint8_t>("has_energy") != 0) {
+        result.energy = get_energy(reader, result.epoch_wall_s.size());
     }
     return result;
 }

@@ -637,7 +637,7 @@ private:
             ++done_;
             const auto& test_loss = pending.result.statistics.at(common::kStatisticCount / 2);
             say(fmt::format(
-                "run {} done on rank {}: {} rep {}, {} epochs{}, test loss {:.5g}, {:.2f} s",
+                "run {} done on rank {}: {} rep {}, {} epochs{}, test loss {:.5g}, {:.2f} s{}",
                 claim.run_id,
                 pending.rank,
                 describe_experiment(pending.assignment.config),
@@ -645,7 +645,8 @@ private:
                 pending.result.epoch_wall_s.size(),
                 pending.result.diverged ? " (diverged)" : "",
                 test_loss.empty() ? 0.0F : test_loss.back(),
-                total_seconds(pending.result.epoch_wall_s)));
+                sum_of(pending.result.epoch_wall_s),
+                energy_summary(pending.result.energy)));
             shard_runs.push_back(ShardRun{claim.run_id,
                                           claim.experiment_id,
                                           claim.repetition,
@@ -658,12 +659,27 @@ private:
         return true;
     }
 
-    static double total_seconds(const std::vector<float>& wall_s) {
+    static double sum_of(const std::vector<float>& values) {
         double total = 0;
-        for (const float value : wall_s) {
+        for (const float value : values) {
             total += value;
         }
         return total;
+    }
+
+    // ", 12.5 J (estimate, shared node)", or "" for a run measured without energy.
+    static std::string energy_summary(const std::optional<common::RunEnergy>& energy) {
+        if (!energy) {
+            return "";
+        }
+        double gross_j = 0;
+        for (const auto& domain : energy->gross_j) {
+            gross_j += sum_of(domain);
+        }
+        return fmt::format(", {:.3g} J ({}{})",
+                           gross_j,
+                           energy->source,
+                           energy->attribution == "whole_node" ? "" : ", shared node");
     }
 
     void write_progress() {

@@ -124,8 +124,10 @@ ReportTable read_results_table(Database& database, int row_limit) {
                   learning_rate AS lr, batch_size AS batch, epochs, runs_done AS runs,
                   round(best_test_loss::numeric, 5) AS "best test loss",
                   round(mean_final_test_loss::numeric, 5) AS "mean final test loss",
-                  round(train_s::numeric, 1) AS "train s", diverged
+                  round(train_s::numeric, 1) AS "train s", diverged,
+                  round(g.mean_gross_j::numeric, 2) AS "mean J", g.sources AS "J from"
            FROM experiment_results
+           LEFT JOIN experiment_energy g USING (experiment_id, dataset)
            ORDER BY best_test_loss NULLS LAST, experiment_id LIMIT {limit})",
         true};
     return database.with_transaction("read the results", [&](pqxx::work& transaction) {

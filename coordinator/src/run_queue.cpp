@@ -13,6 +13,7 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/coordinator/energy_record.hpp"
 #include "joulesweep/coordinator/sql_array.hpp"
 
 namespace joulesweep::coordinator {
@@ -76,7 +77,7 @@ const std::string& complete_sql() {
         std::string columns;
         std::string casts;
         std::string parameters;
-        int parameter = 14;  // $1 coordinator, $2..$13 the fixed columns below
+        int parameter = 20;  // $1 coordinator, $2..$19 the fixed columns below
         for (const auto name : common::kStatisticNames) {
             columns += fmt::format(", {}", name);
             casts += fmt::format(", i.{}::real[]", name);
@@ -86,9 +87,11 @@ const std::string& complete_sql() {
 WITH incoming AS (
     SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::text[],
-                         $12::text[], $13::integer[]{})
+                         $12::text[], $13::integer[], $14::text[], $15::text[], $16::text[],
+                         $17::text[], $18::text[], $19::text[]{})
         AS i(run_id, attempt, seed, host, slurm_job_id, software, widths, parameter_count,
-             diverged, epoch_wall_s, backend, threads{})
+             diverged, epoch_wall_s, backend, threads, energy_source, energy_gross_j,
+             energy_net_j, energy_domain_gross_j, energy_domain_net_j, energy_provenance{})
 ), won AS (
     UPDATE run r
     SET status = 'done', finished_at = now(), owner_id = NULL
@@ -97,10 +100,14 @@ WITH incoming AS (
     RETURNING r.run_id
 ), stored AS (
 INSERT INTO result (run_id, attempt, coordinator_id, seed, host, slurm_job_id, software, widths,
-                    parameter_count, diverged, epoch_wall_s, backend, threads{})
+                    parameter_count, diverged, epoch_wall_s, backend, threads, energy_source,
+                    energy_gross_j, energy_net_j, energy_domain_gross_j, energy_domain_net_j,
+                    energy_provenance{})
 SELECT i.run_id, i.attempt, $1, i.seed, i.host, i.slurm_job_id, i.software::jsonb,
        i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[], i.backend,
-       i.threads{}
+       i.threads, i.energy_source, i.energy_gross_j::real[], i.energy_net_j::real[],
+       i.energy_domain_gross_j::real[], i.energy_domain_net_j::real[],
+       i.energy_provenance::jsonb{}
 FROM incoming i JOIN won USING (run_id)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id
@@ -145,8 +152,36 @@ struct CompletionColumns {
     std::vector<std::string> epoch_wall_s;
     std::vector<std::string> backends;
     std::vector<std::int64_t> threads;
+    // NULL for a run without energy.
+    std::vector<std::optional<std::string>> energy_sources;
+    std::vector<std::optional<std::string>> energy_gross_j;
+    std::vector<std::optional<std::string>> energy_net_j;
+    std::vector<std::optional<std::string>> energy_domain_gross_j;
+    std::vector<std::optional<std::string>> energy_domain_net_j;
+    std::vector<std::optional<std::string>> energy_provenance;
     std::array<std::vector<std::string>, common::kStatisticCount> statistics;
 };
+
+void add_energy(CompletionColumns& columns, const common::RunResult& result) {
+    if (!result.energy) {
+        for (auto* column : {&columns.energy_sources,
+                             &columns.energy_gross_j,
+                             &columns.energy_net_j,
+                             &columns.energy_domain_gross_j,
+                             &columns.energy_domain_net_j,
+                             &columns.energy_provenance}) {
+            column->emplace_back();
+        }
+        return;
+    }
+    const EnergyRecord record = energy_record(*result.energy, result.epoch_wall_s.size());
+    columns.energy_sources.emplace_back(result.energy->source);
+    columns.energy_gross_j.emplace_back(sql_array(record.gross_j));
+    columns.energy_net_j.emplace_back(sql_array(record.net_j));
+    columns.energy_domain_gross_j.emplace_back(record.domain_gross_sql);
+    columns.energy_domain_net_j.emplace_back(record.domain_net_sql);
+    columns.energy_provenance.emplace_back(record.provenance_json);
+}
 
 CompletionColumns completion_columns(const std::vector<RunCompletion>& completions) {
     CompletionColumns columns;
@@ -165,6 +200,7 @@ CompletionColumns completion_columns(const std::vector<RunCompletion>& completio
         columns.epoch_wall_s.push_back(sql_array(result.epoch_wall_s));
         columns.backends.push_back(result.backend);
         columns.threads.push_back(result.threads);
+        add_energy(columns, result);
         for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
             const auto& series = result.statistics.at(index);
             if (series.size() != epochs) {
@@ -200,6 +236,12 @@ pqxx::result exec_complete(pqxx::work& transaction,
                                      sql_array(columns.epoch_wall_s),
                                      sql_array(columns.backends),
                                      sql_array(columns.threads),
+                                     sql_array(columns.energy_sources),
+                                     sql_array(columns.energy_gross_j),
+                                     sql_array(columns.energy_net_j),
+                                     sql_array(columns.energy_domain_gross_j),
+                                     sql_array(columns.energy_domain_net_j),
+                                     sql_array(columns.energy_provenance),
                                      sql_array(std::get<Index>(columns.statistics))...);
 }
 

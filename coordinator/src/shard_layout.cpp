@@ -10,6 +10,7 @@
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/hdf5_call.hpp"
 #include "joulesweep/common/topology.hpp"
+#include "joulesweep/coordinator/energy_record.hpp"
 
 namespace joulesweep::coordinator::shard {
 namespace {
@@ -110,7 +111,7 @@ common::Shape take_shape(const std::byte* element) {
 }
 
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
-constexpr std::array<ColumnSpec, 29> kRunColumns{{
+constexpr std::array<ColumnSpec, 33> kRunColumns{{
     {"/runs/experiment_id",
      ColumnKind::kInt64,
      0,
@@ -281,6 +282,44 @@ constexpr std::array<ColumnSpec, 29> kRunColumns{{
      [](RunRow& row, const std::byte* e) {
          row.run.result.diverged = take<std::uint8_t>(e) != 0;
      }},
+    {"/runs/energy_source",
+     ColumnKind::kText,
+     16,
+     [](const RunRow& row, std::byte* e) {
+         put_text<16>(e, row.run.result.energy ? row.run.result.energy->source : "");
+     },
+     [](RunRow& row, const std::byte* e) {
+         std::string source = take_text<16>(e);
+         if (!source.empty()) {
+             row.run.result.energy.emplace().source = std::move(source);
+         }
+     }},
+    {"/runs/energy_provenance",
+     ColumnKind::kText,
+     kProvenanceSize,
+     [](const RunRow& row, std::byte* e) {
+         put_text<kProvenanceSize>(
+             e, row.run.result.energy ? shard_provenance_json(*row.run.result.energy) : "");
+     },
+     [](RunRow& row, const std::byte* e) {
+         if (row.run.result.energy) {  // energy_source comes first
+             read_provenance(take_text<kProvenanceSize>(e), *row.run.result.energy);
+         }
+     }},
+    {"/runs/energy_offset",
+     ColumnKind::kInt64,
+     0,
+     [](const RunRow& row, std::byte* e) { put(e, row.energy_offset); },
+     [](RunRow& row, const std::byte* e) {
+         row.energy_offset = take<std::int64_t>(e);
+     }},
+    {"/runs/energy_count",
+     ColumnKind::kInt32,
+     0,
+     [](const RunRow& row, std::byte* e) { put(e, row.energy_count); },
+     [](RunRow& row, const std::byte* e) {
+         row.energy_count = take<std::int32_t>(e);
+     }},
     {"/runs/epoch_offset",
      ColumnKind::kInt64,
      0,
@@ -336,7 +375,7 @@ std::size_t element_size(const ColumnSpec& column) {
     return 0;
 }
 
-const std::array<ColumnSpec, 29>& run_columns() {
+const std::array<ColumnSpec, 33>& run_columns() {
     return kRunColumns;
 }
 

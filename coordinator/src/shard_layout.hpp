@@ -14,7 +14,7 @@
 namespace joulesweep::coordinator::shard {
 
 constexpr std::string_view kFormat = "joulesweep-shard";
-constexpr int kFormatVersion = 1;
+constexpr int kFormatVersion = 2;  // 2: energy
 
 enum class ColumnKind { kInt64, kInt32, kUint8, kFloat64, kFloat32, kText };
 
@@ -25,6 +25,8 @@ struct RunRow {
     std::int32_t epoch_count = 0;
     std::int64_t layer_offset = 0;
     std::int32_t layer_count = 0;
+    std::int64_t energy_offset = 0;  // into /energy/*: domains x epochs values, domain-major
+    std::int32_t energy_count = 0;
 };
 
 struct ColumnSpec {
@@ -40,10 +42,14 @@ std::size_t element_size(const ColumnSpec& column);
 
 // The /runs columns. run_id comes last: it is the commit marker, extended after
 // everything else of a batch is written and flushed.
-const std::array<ColumnSpec, 29>& run_columns();
+const std::array<ColumnSpec, 33>& run_columns();
 
 constexpr std::string_view kEpochWallPath = "/epochs/epoch_wall_s";
 constexpr std::string_view kLayerWidthPath = "/layers/width";
+constexpr std::string_view kEnergyShareSeries = "energy_share";  // /epochs/, NaN without energy
+constexpr std::string_view kEnergyGrossPath = "/energy/gross_j";
+constexpr std::string_view kEnergyNetPath = "/energy/net_j";
+constexpr std::size_t kProvenanceSize = 2048;
 
 // "/epochs/<statistic>".
 std::string epoch_series_path(std::string_view statistic);

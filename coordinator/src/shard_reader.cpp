@@ -77,6 +77,33 @@ std::vector<Value> read_numbers(hid_t file,
     return values;
 }
 
+// A run's energy series from the file's flat columns: the shares are per epoch, the
+// joules domain after domain (see shard_layout.hpp).
+void restore_energy(common::RunEnergy& energy,
+                    const shard::RunRow& row,
+                    const std::vector<float>& shares,
+                    const std::vector<float>& gross,
+                    const std::vector<float>& net) {
+    const auto epochs = static_cast<std::size_t>(row.epoch_count);
+    if (static_cast<std::size_t>(row.energy_count) != energy.domains.size() * epochs) {
+        throw common::StorageError(
+            fmt::format("run {}: {} energy values for {} domains x {} epochs",
+                        row.run.run_id,
+                        row.energy_count,
+                        energy.domains.size(),
+                        epochs));
+    }
+    const auto first_epoch = shares.begin() + row.epoch_offset;
+    energy.share.assign(first_epoch, first_epoch + row.epoch_count);
+    for (std::size_t domain = 0; domain < energy.domains.size(); ++domain) {
+        const auto first = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(row.energy_offset) +
+                                                       (domain * epochs));
+        const auto last = first + static_cast<std::ptrdiff_t>(epochs);
+        energy.gross_j.emplace_back(gross.begin() + first, gross.begin() + last);
+        energy.net_j.emplace_back(net.begin() + first, net.begin() + last);
+    }
+}
+
 ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
     if (common::read_text_attribute(file, "format") != shard::kFormat) {
         throw common::StorageError(fmt::format("{} is not a joulesweep shard", path.string()));
@@ -115,9 +142,12 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
     }
     std::size_t epochs = 0;
     std::size_t layers = 0;
+    std::size_t energy_values = 0;
     for (const shard::RunRow& row : rows) {
         epochs = std::max(epochs, static_cast<std::size_t>(row.epoch_offset + row.epoch_count));
         layers = std::max(layers, static_cast<std::size_t>(row.layer_offset + row.layer_count));
+        energy_values =
+            std::max(energy_values, static_cast<std::size_t>(row.energy_offset + row.energy_count));
     }
     const auto wall =
         read_numbers<float>(file, shard::kEpochWallPath, shard::ColumnKind::kFloat32, epochs);
@@ -127,8 +157,16 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
         statistics.push_back(read_numbers<float>(
             file, shard::epoch_series_path(name), shard::ColumnKind::kFloat32, epochs));
     }
+    const auto shares = read_numbers<float>(file,
+                                            shard::epoch_series_path(shard::kEnergyShareSeries),
+                                            shard::ColumnKind::kFloat32,
+                                            epochs);
     const auto widths =
         read_numbers<std::int64_t>(file, shard::kLayerWidthPath, shard::ColumnKind::kInt64, layers);
+    const auto gross = read_numbers<float>(
+        file, shard::kEnergyGrossPath, shard::ColumnKind::kFloat32, energy_values);
+    const auto net = read_numbers<float>(
+        file, shard::kEnergyNetPath, shard::ColumnKind::kFloat32, energy_values);
     for (shard::RunRow& row : rows) {
         common::RunResult& result = row.run.result;
         const auto first = static_cast<std::ptrdiff_t>(row.epoch_offset);
@@ -137,6 +175,9 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
         for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
             result.statistics.at(index).assign(statistics[index].begin() + first,
                                                statistics[index].begin() + last);
+        }
+        if (result.energy) {
+            restore_energy(*result.energy, row, shares, gross, net);
         }
         const auto layer_first = static_cast<std::ptrdiff_t>(row.layer_offset);
         result.widths.assign(widths.begin() + layer_first,

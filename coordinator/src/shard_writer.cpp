@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -92,10 +93,44 @@ struct Column {
 }  // namespace
 
 struct ShardWriter::Columns {
-    std::vector<Column> runs;    // in shard::run_columns() order
-    std::vector<Column> series;  // epoch_wall_s, then the statistics in kStatisticNames order
+    std::vector<Column> runs;  // in shard::run_columns() order
+    std::vector<Column>
+        series;  // epoch_wall_s, the statistics in kStatisticNames order, energy_share
     std::vector<Column> layers;  // just /layers/width
+    std::vector<Column> energy;  // /energy/gross_j, /energy/net_j
 };
+
+namespace {
+
+// The per-epoch series `index` of a run (see Columns::series); a run without energy has
+// NaN shares.
+std::vector<float> series_of(const common::RunResult& result, std::size_t index) {
+    if (index == 0) {
+        return result.epoch_wall_s;
+    }
+    if (index <= common::kStatisticCount) {
+        return result.statistics.at(index - 1);
+    }
+    if (result.energy) {
+        return result.energy->share;
+    }
+    std::vector<float> no_energy(result.epoch_wall_s.size(),
+                                 std::numeric_limits<float>::quiet_NaN());
+    return no_energy;
+}
+
+// A run's per-domain joules, domain after domain (gross or net).
+std::vector<float> energy_values(const common::RunResult& result, bool net) {
+    std::vector<float> values;
+    if (result.energy) {
+        for (const auto& series : net ? result.energy->net_j : result.energy->gross_j) {
+            values.insert(values.end(), series.begin(), series.end());
+        }
+    }
+    return values;
+}
+
+}  // namespace
 
 std::filesystem::path choose_shard_path(const std::filesystem::path& directory,
                                         const std::string& job) {
@@ -136,6 +171,12 @@ ShardWriter::ShardWriter(const std::filesystem::path& path, const ShardIdentity&
         for (const auto name : common::kStatisticNames) {
             add_series(shard::epoch_series_path(name));
         }
+        add_series(shard::epoch_series_path(shard::kEnergyShareSeries));
+        for (const auto path_in_file : {shard::kEnergyGrossPath, shard::kEnergyNetPath}) {
+            columns_->energy.push_back(Column{
+                create_column(file_id_, path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
+                shard::memory_type(shard::ColumnKind::kFloat32, 0)});
+        }
         columns_->layers.push_back(
             Column{create_column(
                        file_id_, shard::kLayerWidthPath, shard::ColumnKind::kInt64, 0, kRunChunk),
@@ -167,14 +208,19 @@ void ShardWriter::append(const std::vector<ShardRun>& runs) {
     rows.reserve(runs.size());
     std::int64_t epoch_end = epoch_count_;
     std::int64_t layer_end = layer_count_;
+    std::int64_t energy_end = energy_count_;
     for (const ShardRun& run : runs) {
+        const std::size_t energy_count = energy_values(run.result, false).size();
         shard::RunRow row{run,
                           epoch_end,
                           static_cast<std::int32_t>(run.result.epoch_wall_s.size()),
                           layer_end,
-                          static_cast<std::int32_t>(run.result.widths.size())};
+                          static_cast<std::int32_t>(run.result.widths.size()),
+                          energy_end,
+                          static_cast<std::int32_t>(energy_count)};
         epoch_end += row.epoch_count;
         layer_end += row.layer_count;
+        energy_end += row.energy_count;
         rows.push_back(std::move(row));
     }
     const std::string what = fmt::format("shard {}", path_.string());
@@ -183,8 +229,7 @@ void ShardWriter::append(const std::vector<ShardRun>& runs) {
     for (std::size_t series = 0; series < columns_->series.size(); ++series) {
         values.clear();
         for (const ShardRun& run : runs) {
-            const auto& source =
-                series == 0 ? run.result.epoch_wall_s : run.result.statistics.at(series - 1);
+            const std::vector<float> source = series_of(run.result, series);
             values.insert(values.end(), source.begin(), source.end());
         }
         const Column& column = columns_->series.at(series);
@@ -206,6 +251,20 @@ void ShardWriter::append(const std::vector<ShardRun>& runs) {
                     widths.size(),
                     widths.data(),
                     what);
+    for (std::size_t net = 0; net < columns_->energy.size(); ++net) {
+        values.clear();
+        for (const ShardRun& run : runs) {
+            const std::vector<float> source = energy_values(run.result, net == 1);
+            values.insert(values.end(), source.begin(), source.end());
+        }
+        const Column& column = columns_->energy.at(net);
+        append_elements(column.dataset.get(),
+                        column.memory_type.get(),
+                        energy_count_,
+                        values.size(),
+                        values.data(),
+                        what);
+    }
     std::vector<std::byte> buffer;
     for (std::size_t index = 0; index < columns_->runs.size(); ++index) {
         const shard::ColumnSpec& spec = shard::run_columns().at(index);
@@ -229,6 +288,7 @@ void ShardWriter::append(const std::vector<ShardRun>& runs) {
     run_count_ += static_cast<std::int64_t>(rows.size());
     epoch_count_ = epoch_end;
     layer_count_ = layer_end;
+    energy_count_ = energy_end;
 }
 
 }  // namespace joulesweep::coordinator

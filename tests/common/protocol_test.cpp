@@ -7,6 +7,8 @@
 
 #include "joulesweep/common/error.hpp"
 
+#include "sample_energy.hpp"
+
 namespace joulesweep::common {
 
 TEST_CASE("protocol: an assignment survives encoding with every configuration field",
@@ -64,10 +66,43 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     CHECK(received.result.diverged);
     CHECK(received.result.statistics == sent.result.statistics);
 
+    CHECK_FALSE(received.result.energy.has_value());
+
     sent.result.slurm_job_id = "4242";
     received = decode_outcome(encode(sent));
     REQUIRE(received.result.slurm_job_id.has_value());
     CHECK(*received.result.slurm_job_id == "4242");
+}
+
+TEST_CASE("protocol: a result's energy round-trips; a series of the wrong length is refused",
+          "[common][protocol]") {
+    RunOutcome sent;
+    sent.result.epoch_wall_s = {0.5F, 0.25F, 0.125F};
+    for (auto& series : sent.result.statistics) {
+        series.assign(3, 1.0F);
+    }
+    sent.result.energy = testing::sample_energy(3);
+    const RunOutcome received = decode_outcome(encode(sent));
+    REQUIRE(received.result.energy.has_value());
+    const RunEnergy& got = *received.result.energy;
+    const RunEnergy& expected = *sent.result.energy;
+    CHECK(got.source == expected.source);
+    CHECK(got.attribution == expected.attribution);
+    CHECK(got.domains == expected.domains);
+    CHECK(got.idle_w == expected.idle_w);
+    CHECK(got.gross_j == expected.gross_j);
+    CHECK(got.net_j == expected.net_j);
+    CHECK(got.share == expected.share);
+    CHECK(got.train_rows == 640);
+    CHECK(got.samples == 42);
+    CHECK(got.largest_gap_s == 0.125);
+    CHECK(got.period_s == 0.1);
+    CHECK(got.wraps == 1);
+    CHECK(got.flags == expected.flags);
+
+    sent.result.energy->net_j[1].pop_back();
+    CHECK_THROWS_WITH(decode_outcome(encode(sent)),
+                      Catch::Contains("energy_net_j has 2 values for 3 epochs"));
 }
 
 TEST_CASE("protocol: failures, references, totals and signal counts round-trip",

@@ -15,6 +15,7 @@
 #include "joulesweep/common/error.hpp"
 
 #include "queue_fixture.hpp"
+#include "sample_energy.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -62,6 +63,8 @@ TEST_CASE("RunQueue: completion stores results once; a repeat stores nothing and
     completions[2].result.software_json = R"({"joulesweep": "0.1 \"quoted\""})";
     completions[2].result.backend = "onednn";
     completions[2].result.threads = 2;
+    completions[2].result.energy =
+        testing::sample_energy(completions[2].result.epoch_wall_s.size());
     CHECK(queue.complete(coordinator, completions).size() == 3);
     // As after a connection lost during COMMIT: the repeat changes nothing and says the
     // three are stored, so the coordinator neither loses nor duplicates them.
@@ -88,6 +91,30 @@ TEST_CASE("RunQueue: completion stores results once; a repeat stores nothing and
     CHECK(testing::query_value<std::string>(database, "SELECT widths::text FROM result LIMIT 1") ==
           "{5,5,1}");
     const auto quoted_id = std::to_string(claimed[2].run_id);
+    // Energy: per-epoch totals over the domains, the domains as 2-D arrays, provenance.
+    CHECK(testing::query_value<int>(
+              database, "SELECT count(*) FROM result WHERE energy_source IS NULL") == 2);
+    const std::string energy_row = " FROM result WHERE run_id = " + quoted_id;
+    CHECK(testing::query_value<std::string>(
+              database, "SELECT energy_source || ' ' || energy_gross_j::text" + energy_row) ==
+          "rapl_sysfs {11,22,33}");
+    CHECK(testing::query_value<std::string>(database, "SELECT energy_net_j::text" + energy_row) ==
+          "{5.5,11,16.5}");
+    CHECK(testing::query_value<std::string>(database,
+                                            "SELECT energy_domain_gross_j::text" + energy_row) ==
+          "{{10,20,30},{1,2,3}}");
+    CHECK(testing::query_value<std::string>(database,
+                                            "SELECT energy_provenance->>'attribution' || ' ' || "
+                                            "(energy_provenance->'domains')::text "
+                                            "|| ' ' || (energy_provenance->'share')::text" +
+                                                energy_row) ==
+          R"(cpu_time_share ["package-0", "dram-0"] [0.25, 0.25, 0.25])");
+    CHECK(testing::query_value<std::string>(database,
+                                            "SELECT round(gross_j::numeric, 3) || ' ' || "
+                                            "round(gross_j_per_train_sample::numeric, 6) "
+                                            "FROM run_energy WHERE run_id = " +
+                                                quoted_id) ==
+          "66.000 0.034375");  // 66 J / (3 epochs x 640 rows)
     CHECK(testing::query_value<std::string>(
               database,
               "SELECT host || '|' || slurm_job_id || '|' || (software->>'joulesweep') FROM result "

@@ -10,6 +10,7 @@
 
 #include "joulesweep/common/error.hpp"
 
+#include "sample_energy.hpp"
 #include "temporary_directory.hpp"
 
 namespace joulesweep::coordinator {
@@ -42,6 +43,13 @@ ShardRun sample_run(std::int64_t run_id, int epochs) {
                                                       static_cast<float>(index) +
                                                       static_cast<float>(epoch) / 8);
         }
+    }
+    if (run_id != 2) {  // run 2 was measured without energy
+        run.result.energy = testing::sample_energy(static_cast<std::size_t>(epochs));
+        run.result.energy->domains.resize(run_id == 3 ? 1 : 2);  // one domain for run 3
+        run.result.energy->gross_j.resize(run.result.energy->domains.size());
+        run.result.energy->net_j.resize(run.result.energy->domains.size());
+        run.result.energy->idle_w.resize(run.result.energy->domains.size());
     }
     return run;
 }
@@ -83,6 +91,19 @@ TEST_CASE("ShardWriter: batches read back run by run, with identity and every se
         CHECK(got.result.epoch_wall_s == expected.result.epoch_wall_s);
         CHECK(got.result.statistics == expected.result.statistics);
         CHECK(got.result.software_json == identity.software_json);
+        REQUIRE(got.result.energy.has_value() == expected.result.energy.has_value());
+        if (expected.result.energy) {
+            const common::RunEnergy& energy = *got.result.energy;
+            CHECK(energy.source == expected.result.energy->source);
+            CHECK(energy.attribution == expected.result.energy->attribution);
+            CHECK(energy.domains == expected.result.energy->domains);
+            CHECK(energy.idle_w == expected.result.energy->idle_w);
+            CHECK(energy.gross_j == expected.result.energy->gross_j);
+            CHECK(energy.net_j == expected.result.energy->net_j);
+            CHECK(energy.share == expected.result.energy->share);
+            CHECK(energy.samples == expected.result.energy->samples);
+            CHECK(energy.flags == expected.result.energy->flags);
+        }
     }
     // A second coordinator of the same (requeued) job never appends to this file.
     CHECK(choose_shard_path(directory.path(), "4242").filename() == "4242.1.h5");

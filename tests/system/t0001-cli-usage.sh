@@ -57,10 +57,18 @@ for word in "Usage: joulesweep bench training" "--networks DxW,..." "--backends 
     expect_contains "$out" "$word"
 done
 
+run_joulesweep bench energy --help
+expect_status 0 "joulesweep bench energy --help"
+for word in "Usage: joulesweep bench energy" "--pairs N" "--energy-period SECONDS" "--ipmi-host" "taskset"; do
+    expect_contains "$out" "$word"
+done
+
 # Misused bench options are refused before any database is touched.
 for misuse in "bench" "bench nosuch" "bench queue --claimers 1,,4" "bench queue --claimers 0" \
     "bench queue --seconds 0" "bench training --networks 1x64" "bench training --networks 3-64" \
-    "bench training --backends auto" "bench training --batches 0" "bench queue --preset nosuch"; do
+    "bench training --backends auto" "bench training --batches 0" "bench energy --pairs 0" \
+    "bench energy --shape round" "bench energy --ipmi-privilege root" \
+    "bench queue --preset nosuch"; do
     read -r -a words <<<"$misuse"
     run_joulesweep --db "host=/nonexistent" "${words[@]}"
     expect_status 2 "joulesweep $misuse"

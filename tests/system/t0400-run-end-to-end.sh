@@ -29,20 +29,28 @@ expect_all_stored_once 16
 shard=$(ls "$TEST_DIR"/shards/*.h5)
 [[ $(basename "$shard") == "$(hostname)-"*.h5 ]] || fail "the shard should be named after host and pid: $shard"
 # The shard holds the database's runs with the database's numbers.
-fresh_query "SELECT run_id, attempt, array_to_string(test_loss, ' '), array_to_string(widths, ' '), backend, threads FROM result ORDER BY run_id" >"$TEST_DIR/db.txt"
+fresh_query "SELECT run_id, attempt, array_to_string(test_loss, ' '), array_to_string(widths, ' '), backend, threads,
+                    energy_source, array_to_string(energy_gross_j, ' '), array_to_string(energy_net_j, ' '),
+                    energy_provenance->>'attribution', energy_provenance->>'domains'
+             FROM result ORDER BY run_id" >"$TEST_DIR/db.txt"
 /usr/bin/python3 - "$shard" "$TEST_DIR/db.txt" <<'PY' || fail "the shard does not match the database"
 import json, sys
 import h5py
 import numpy as np
 expected = {}
 for line in open(sys.argv[2]):
-    run_id, attempt, losses, widths, backend, threads = line.rstrip("\n").split("|")
+    run_id, attempt, losses, widths, backend, threads, source, gross, net, attribution, domains = \
+        line.rstrip("\n").split("|")
     assert backend in ("eigen", "onednn") and threads == "1", (backend, threads)
+    # This VM has no power counters: the estimate, split between the node's 2 workers.
+    assert source == "estimate" and attribution == "cpu_time_share", (source, attribution)
+    assert json.loads(domains) == ["cpu-time"], domains
     expected[int(run_id)] = (int(attempt), [float(x) for x in losses.split()], [int(x) for x in widths.split()],
-                             backend.encode(), int(threads))
+                             backend.encode(), int(threads), [float(x) for x in gross.split()],
+                             [float(x) for x in net.split()])
 with h5py.File(sys.argv[1], "r", swmr=True) as f:
     assert f.attrs["format"] == b"joulesweep-shard" or f.attrs["format"] == "joulesweep-shard", f.attrs["format"]
-    assert f.attrs["format_version"] == 1
+    assert f.attrs["format_version"] == 2
     json.loads(f.attrs["software"])
     runs = f["runs"]
     n = runs["run_id"].shape[0]
@@ -50,8 +58,11 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
     assert sorted(int(r) for r in runs["run_id"][:n]) == sorted(expected), "run ids differ"
     loss = f["epochs/test_loss"][:]
     width = f["layers/width"][:]
+    gross_j = f["energy/gross_j"][:]
+    net_j = f["energy/net_j"][:]
+    share = f["epochs/energy_share"][:]
     for i in range(n):
-        attempt, losses, widths, backend, threads = expected[int(runs["run_id"][i])]
+        attempt, losses, widths, backend, threads, gross, net = expected[int(runs["run_id"][i])]
         assert runs["attempt"][i] == attempt
         assert runs["backend"][i] == b"auto" and runs["backend_used"][i] == backend
         assert runs["threads"][i] == threads
@@ -61,8 +72,37 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
         lo, lc = runs["layer_offset"][i], runs["layer_count"][i]
         assert list(width[lo:lo + lc]) == widths
         assert runs["dataset"][i] in (b"banana", b"529_pollen")
-    assert len(f["epochs"]) == 21
+        assert runs["energy_source"][i] == b"estimate"
+        provenance = json.loads(runs["energy_provenance"][i])
+        assert provenance["attribution"] == "cpu_time_share" and "estimate" in provenance["flags"], provenance
+        eo, ec = runs["energy_offset"][i], runs["energy_count"][i]
+        assert ec == 4, ec  # 1 domain x 4 epochs
+        assert np.allclose(gross_j[eo:eo + ec], gross, rtol=1e-6), (gross_j[eo:eo + ec], gross)
+        assert np.allclose(net_j[eo:eo + ec], net, rtol=1e-6), (net_j[eo:eo + ec], net)
+        assert all(0 <= s <= 1 for s in share[first:first + count]), share[first:first + count]
+        assert all(j >= 0 for j in gross), gross
+    assert sum(sum(v[5]) for v in expected.values()) > 0, "the runs used CPU time: some joules"
+    assert len(f["epochs"]) == 22
 PY
+# Energy: the job said where its joules come from, and the views add them up.
+expect_contains "$out" "energy: estimate: 10 W per busy core"
+[[ $(fresh_query "SELECT count(*) FROM run_energy WHERE source = 'estimate' AND gross_j > 0 AND epochs = 4
+                    AND gross_j_per_train_sample > 0 AND 'shared_node' = ANY (flags)") == 16 ]] ||
+    fail "run_energy should hold the 16 runs: $(fresh_query "SELECT * FROM run_energy")"
+[[ $(fresh_query "SELECT count(*) FROM experiment_energy WHERE runs_measured = 2 AND sources = 'estimate'") == 8 ]] ||
+    fail "experiment_energy: $(fresh_query "SELECT * FROM experiment_energy")"
+[[ $(fresh_query "SELECT count(*) FROM dataset_energy WHERE runs_measured = 8
+                    AND abs(total_gross_j - (SELECT sum(gross_j) FROM run_energy r WHERE r.dataset = dataset_energy.dataset)) < 1e-6") == 2 ]] ||
+    fail "dataset_energy: $(fresh_query "SELECT * FROM dataset_energy")"
+# Joules to a test loss every run reaches at its first epoch are that epoch's joules.
+[[ $(fresh_query "SELECT count(*) FROM energy_to_test_loss('Infinity') t JOIN result s USING (run_id)
+                    WHERE t.epoch = 1 AND t.gross_j = s.energy_gross_j[1]") == 16 ]] ||
+    fail "energy_to_test_loss: $(fresh_query "SELECT * FROM energy_to_test_loss('Infinity')")"
+[[ $(fresh_query "SELECT count(*) FROM energy_to_test_loss(-1)") == 0 ]] || fail "no loss is below -1"
+[[ $(fresh_query "SELECT sum(runs_reaching) FROM experiment_energy_to_test_loss('Infinity')") == 16 ]] ||
+    fail "experiment_energy_to_test_loss"
+[[ $(fresh_query "SELECT sum(runs_reaching) FROM dataset_energy_to_test_loss(-1)") == 0 ]] ||
+    fail "dataset_energy_to_test_loss"
 run_joulesweep shard "$shard"
 expect_status 0 "shard"
 expect_contains "$out" "16 runs"

@@ -2,7 +2,8 @@
 # energy probe: on this VM (no perf power PMU, no powercap, no MSR device) the ladder
 # falls back to the labelled estimate and says why each better source was not used; on a
 # fake powercap tree it picks RAPL through sysfs and --sample measures joules from it;
-# bad options are refused.
+# against a real ipmi_sim it picks DCMI (and the power sensor when the BMC has no DCMI);
+# bad options, and a password file others can read, are refused.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -12,9 +13,10 @@ echo 0 >"$TEST_DIR/bare-sys/devices/system/cpu/cpu0/topology/physical_package_id
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\nflags\t\t: fpu hypervisor\n\n' \
     >"$TEST_DIR/proc/cpuinfo"
 echo "cpu  100 0 50 9000 300 0 10 0 0 0" >"$TEST_DIR/proc/stat"
-run_joulesweep energy probe --sysfs-root "$TEST_DIR/bare-sys" --dev-cpu-root "$TEST_DIR/no-msr" \
-    --proc-root "$TEST_DIR/proc"
+bare_node=(--sysfs-root "$TEST_DIR/bare-sys" --dev-cpu-root "$TEST_DIR/no-msr" --proc-root "$TEST_DIR/proc")
+run_joulesweep energy probe "${bare_node[@]}" --ipmi-device "$TEST_DIR/no-ipmi0"
 expect_status 0 "energy probe on a node without counters"
+expect_contains "$out" "ipmi_dcmi    no                  no BMC to ask: $TEST_DIR/no-ipmi0 does not exist (load the ipmi_si and ipmi_devintf modules) and no --ipmi-host was given"
 expect_contains "$out" "perf         no"
 expect_contains "$out" "no perf power PMU"
 expect_contains "$out" "class/powercap does not exist"
@@ -48,6 +50,43 @@ expect_contains "$out" "rapl_sysfs   yes        <- used  RAPL powercap: dram-0 (
 expect_contains "$out" "Used: rapl_sysfs"
 [[ $out =~ package-0\ +5\.000\  ]] || fail "package-0 should have used 5 J during the sample: $out"
 [[ $out =~ package-1\ +0\.000\  ]] || fail "package-1 did not move: $out"
+
+# A BMC over the network: ipmi_sim with the project's DCMI module, at 300 W.
+start_bmc() {  # start_bmc DIR [MODULE]: prints the port
+    local port
+    port=$((20000 + RANDOM % 20000))
+    mkdir -p "$1"
+    started_jobs+=("$("$JOULESWEEP_SOURCE_DIR/tests/support/ipmi/start-ipmi-sim.sh" "$1" "$port" "${2:-}")")
+    echo "$port"
+}
+bmc_port=$(start_bmc "$TEST_DIR/bmc" "$JOULESWEEP_DCMI_MODULE")
+echo secret >"$TEST_DIR/bmc-password"
+chmod 600 "$TEST_DIR/bmc-password"
+bmc=(--ipmi-host "127.0.0.1:$bmc_port" --ipmi-user admin --ipmi-password-file "$TEST_DIR/bmc-password"
+    --ipmi-privilege admin --ipmi-sdr-cache "$TEST_DIR/sdr-cache")
+run_joulesweep energy probe "${bare_node[@]}" "${bmc[@]}" --sample 2
+expect_status 0 "energy probe with a DCMI BMC"
+expect_contains "$out" "ipmi_dcmi    yes        <- used  IPMI DCMI power reading from 127.0.0.1:$bmc_port (IPMI 2.0): the whole node, 300 W now"
+expect_contains "$out" "ipmi_sensor  yes                 IPMI power sensor 'Node Power' (record 1)"
+expect_contains "$out" "Used: ipmi_dcmi"
+# 300 W between two readings; the mean is over a slightly longer wall time.
+awk '$1 == "node" && $3 > 290 && $3 <= 300 { found = 1 } END { exit !found }' <<<"$out" ||
+    fail "the node should draw about 300 W during the sample: $out"
+
+# A BMC without DCMI: the power sensor, and why not DCMI.
+plain_port=$(start_bmc "$TEST_DIR/plain-bmc")
+run_joulesweep energy probe "${bare_node[@]}" "${bmc[@]/$bmc_port/$plain_port}"
+expect_status 0 "energy probe with a BMC without DCMI"
+expect_contains "$out" "ipmi_dcmi    no                  IPMI: DCMI Get Power Reading from 127.0.0.1:$plain_port (IPMI 2.0) failed"
+expect_contains "$out" "Used: ipmi_sensor"
+
+chmod 644 "$TEST_DIR/bmc-password"
+run_joulesweep energy probe "${bare_node[@]}" "${bmc[@]}"
+expect_status 2 "a password file others can read"
+expect_contains "$err" "--ipmi-password-file: $TEST_DIR/bmc-password can be read by others (mode 644); chmod 600 it"
+run_joulesweep energy probe --ipmi-privilege root
+expect_status 2 "an unknown privilege level"
+expect_contains "$err" "unknown IPMI privilege level 'root': use user, operator or admin"
 
 run_joulesweep energy probe --estimate-core-watts 0
 expect_status 2 "a zero power model"

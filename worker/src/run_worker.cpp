@@ -14,6 +14,7 @@
 #include "joulesweep/common/shutdown_signals.hpp"
 #include "joulesweep/worker/datasets/dataset_file.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
+#include "joulesweep/worker/power/run_energy_recorder.hpp"
 
 namespace joulesweep::worker {
 namespace {
@@ -86,7 +87,17 @@ private:
         const Clock::time_point start = Clock::now();
         try {
             TrainingOptions options;
+            std::optional<power::RunEnergyRecorder> energy;
+            if (context_.energy_ring != nullptr) {
+                energy.emplace(*context_.energy_ring, context_.only_training_rank_on_node);
+                options.on_start = [&](std::int64_t train_rows) {
+                    energy->start_run(train_rows);
+                };
+            }
             options.on_epoch = [&](const EpochReport& report) {
+                if (energy) {
+                    energy->end_epoch();
+                }
                 after_epoch(assignment, report);
             };
             common::RunOutcome outcome{assignment.run_id, assignment.attempt, {}};
@@ -97,6 +108,9 @@ private:
             outcome.result.host = context_.host;
             outcome.result.slurm_job_id = context_.slurm_job_id;
             outcome.result.software_json = context_.software_json;
+            if (energy) {
+                outcome.result.energy = energy->finish();
+            }
             communicator_.send(
                 kCoordinatorRank, common::MessageTag::kResult, common::encode(outcome));
         } catch (const RunCancelled&) {

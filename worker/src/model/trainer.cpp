@@ -104,6 +104,9 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     const auto batch_size = static_cast<std::size_t>(config.batch_size);
     Matrix inputs;
     Matrix targets;
+    if (options.on_start) {
+        options.on_start(static_cast<std::int64_t>(split.train.rows));
+    }
     for (int epoch = 1; epoch <= config.epochs && !result.diverged; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
         std::iota(order.begin(), order.end(), std::size_t{0});

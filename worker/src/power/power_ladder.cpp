@@ -10,6 +10,8 @@
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/worker/power/cpu_identity.hpp"
 #include "joulesweep/worker/power/cpu_time_estimate_source.hpp"
+#include "joulesweep/worker/power/ipmi_dcmi_source.hpp"
+#include "joulesweep/worker/power/ipmi_sensor_source.hpp"
 #include "joulesweep/worker/power/msr_device.hpp"
 #include "joulesweep/worker/power/perf_power_pmu.hpp"
 #include "joulesweep/worker/power/rapl_msr_source.hpp"
@@ -55,10 +57,12 @@ PowerProbe probe_power_sources(const PowerOptions& options) {
             *cpu,
             first_cpu_per_package(options.sysfs_root));
     });
-    for (const PowerSourceKind kind : {PowerSourceKind::kIpmiDcmi, PowerSourceKind::kIpmiSensor}) {
-        probe.candidates.push_back(
-            PowerSourceCandidate{kind, false, "not supported by this version of joulesweep"});
-    }
+    rung(PowerSourceKind::kIpmiDcmi, [&]() -> std::unique_ptr<PowerSource> {
+        return std::make_unique<IpmiDcmiSource>(options.ipmi);
+    });
+    rung(PowerSourceKind::kIpmiSensor, [&]() -> std::unique_ptr<PowerSource> {
+        return std::make_unique<IpmiSensorSource>(options.ipmi);
+    });
     rung(PowerSourceKind::kEstimate, [&]() -> std::unique_ptr<PowerSource> {
         return std::make_unique<CpuTimeEstimateSource>(options.proc_root,
                                                        options.estimate_busy_core_w);

@@ -97,6 +97,16 @@ std::string RaplMsrSource::description() const {
     return fmt::format("RAPL MSR: {}", fmt::join(domains, ", "));
 }
 
+std::optional<double> RaplMsrSource::smallest_wrap_j() const {
+    constexpr double kCounterRange = 4294967296.0;  // the registers count 32 bits
+    std::optional<double> smallest;
+    for (const Counter& counter : counters_) {
+        const double range_j = kCounterRange * counter.unit_j;
+        smallest = std::min(smallest.value_or(range_j), range_j);
+    }
+    return smallest;
+}
+
 std::vector<DomainEnergy> RaplMsrSource::read() {
     std::vector<DomainEnergy> energies;
     energies.reserve(counters_.size());

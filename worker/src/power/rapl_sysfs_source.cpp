@@ -1,5 +1,6 @@
 #include "joulesweep/worker/power/rapl_sysfs_source.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -48,6 +49,19 @@ std::string RaplSysfsSource::description() const {
         domains.push_back(fmt::format("{} ({})", zone.info.domain, zone.info.zone));
     }
     return fmt::format("RAPL powercap: {}", fmt::join(domains, ", "));
+}
+
+std::optional<double> RaplSysfsSource::smallest_wrap_j() const {
+    constexpr double kJoulesPerMicrojoule = 1e-6;
+    std::optional<double> smallest;
+    for (const Zone& zone : zones_) {
+        if (zone.info.max_energy_range_uj) {
+            const double range_j =
+                static_cast<double>(*zone.info.max_energy_range_uj) * kJoulesPerMicrojoule;
+            smallest = std::min(smallest.value_or(range_j), range_j);
+        }
+    }
+    return smallest;
 }
 
 std::vector<DomainEnergy> RaplSysfsSource::read() {

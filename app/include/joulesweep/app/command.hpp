@@ -46,8 +46,9 @@ bool parse_command_options(const std::vector<std::string>& arguments,
 const std::vector<Command>& all_commands();
 
 int run_bench_command(const std::vector<std::string>& arguments, CommandContext& context);
-// `bench training`, reached through run_bench_command.
+// `bench training` and `bench energy`, reached through run_bench_command.
 int run_bench_training(const std::vector<std::string>& arguments, CommandContext& context);
+int run_bench_energy(const std::vector<std::string>& arguments, CommandContext& context);
 int run_datasets_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_db_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_energy_command(const std::vector<std::string>& arguments, CommandContext& context);

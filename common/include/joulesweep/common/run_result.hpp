@@ -38,6 +38,25 @@ constexpr std::array<std::string_view, kStatisticCount> kStatisticNames{
     "test_kullback_leibler_divergence",
 };
 
+// The energy of a run's epochs from its node's meter (docs/energy.md), with what it took
+// to know it. Joules are per domain (a package, its DRAM, the node) and per epoch.
+struct RunEnergy {
+    std::string source;       // "perf", "rapl_sysfs", ..., "estimate"
+    std::string attribution;  // "whole_node" (the only training rank) or "cpu_time_share"
+    std::vector<std::string> domains;
+    std::vector<float> idle_w;                // per domain; 0 when no baseline was measured
+    std::vector<std::vector<float>> gross_j;  // [domain][epoch], this run's share
+    std::vector<std::vector<float>> net_j;    // gross minus the share of idle power x time
+    std::vector<float> share;                 // per epoch: 1, or this rank's CPU-time share
+    std::int64_t train_rows = 0;              // training samples per epoch
+    std::int64_t samples = 0;                 // meter samples inside the run
+    double largest_gap_s = 0.0;               // longest time between two of them
+    double period_s = 0.0;                    // the meter's sampling period
+    std::int64_t wraps = 0;                   // counter wraps corrected during the run
+    std::int64_t unknown_intervals = 0;       // meter intervals whose energy was unknown
+    std::vector<std::string> flags;           // "estimate", "shared_node", "no_baseline", ...
+};
+
 struct RunResult {
     std::int64_t seed = 0;
     std::string host;
@@ -52,6 +71,7 @@ struct RunResult {
     // statistics[i] is the per-epoch series of kStatisticNames[i]; every series has one
     // value per epoch completed (epoch_wall_s.size()).
     std::array<std::vector<float>, kStatisticCount> statistics;
+    std::optional<RunEnergy> energy;  // absent when the job measured no energy
 };
 
 }  // namespace joulesweep::common

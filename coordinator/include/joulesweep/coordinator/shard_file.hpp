@@ -82,6 +82,7 @@ private:
     std::int64_t run_count_ = 0;
     std::int64_t epoch_count_ = 0;
     std::int64_t layer_count_ = 0;
+    std::int64_t energy_count_ = 0;
 };
 
 // Reads every complete run. Throws StorageError naming the file when it is not a shard.

@@ -11,6 +11,7 @@
 
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/common/protocol.hpp"
+#include "joulesweep/worker/power/sample_ring.hpp"
 
 namespace joulesweep::worker {
 
@@ -19,6 +20,9 @@ struct WorkerContext {
     std::string host;
     std::optional<std::string> slurm_job_id;
     std::string software_json;  // stored with every result
+    // The node meter's samples (docs/energy.md); null when the job measures no energy.
+    const power::SampleRing* energy_ring = nullptr;
+    bool only_training_rank_on_node = false;  // the run gets the node's whole energy
 };
 
 // Serves runs until kStop and returns the totals it sent back with kStopped.

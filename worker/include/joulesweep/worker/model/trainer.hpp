@@ -26,6 +26,9 @@ struct EpochReport {
 
 struct TrainingOptions {
     std::function<void(const EpochReport&)> on_epoch;  // called after every epoch; may be empty
+    // Called once the data is split and the network built, just before the first epoch,
+    // with the training rows of an epoch; may be empty.
+    std::function<void(std::int64_t train_rows)> on_start;
 };
 
 // Throws ConfigError (permanent) for an impossible configuration: an unknown optimizer,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "joulesweep/worker/power/ipmi_target.hpp"
 #include "joulesweep/worker/power/power_source.hpp"
 
 namespace joulesweep::worker::power {
@@ -18,6 +19,7 @@ struct PowerOptions {
     std::filesystem::path dev_cpu_root = "/dev/cpu";  // <root>/<cpu>/msr
     std::filesystem::path proc_root = "/proc";        // cpuinfo, stat
     double estimate_busy_core_w = 10.0;               // the estimate's model
+    IpmiTarget ipmi;                                  // the BMC, for both IPMI rungs
 };
 
 struct PowerSourceCandidate {

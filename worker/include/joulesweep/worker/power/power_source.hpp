@@ -5,6 +5,7 @@
 // put fakes behind it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,15 @@ public:
     // Reads every domain now and returns the energy accumulated since opening. Never
     // throws for one bad read: the interval is counted as unknown and noted.
     virtual std::vector<DomainEnergy> read() = 0;
+
+    // The energy after which the smallest of its hardware counters wraps, or nullopt
+    // when it never wraps (perf accumulates in 64 bits; IPMI and the estimate are no
+    // counters). A sampler must read more often than this energy can be drawn.
+    virtual std::optional<double> smallest_wrap_j() const { return std::nullopt; }
+
+    // Reading more often than this returns the same value again (a BMC updates about
+    // once a second); 0 when any period is useful.
+    virtual double shortest_useful_period_s() const { return 0.0; }
 };
 
 }  // namespace joulesweep::worker::power

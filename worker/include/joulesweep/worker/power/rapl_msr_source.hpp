@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,7 @@ public:
 
     std::string description() const override;
     std::vector<DomainEnergy> read() override;
+    std::optional<double> smallest_wrap_j() const override;
 
     const std::vector<std::string>& notes() const noexcept { return notes_; }
 

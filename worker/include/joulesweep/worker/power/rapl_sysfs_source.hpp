@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ public:
 
     std::string description() const override;
     std::vector<DomainEnergy> read() override;
+    std::optional<double> smallest_wrap_j() const override;
 
     // The zones left out and why, for `joulesweep energy probe`.
     const std::vector<std::string>& skipped() const noexcept { return skipped_; }

@@ -1,0 +1,172 @@
+#include "joulesweep/worker/power/epoch_attribution.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+namespace joulesweep::worker::power {
+namespace {
+
+constexpr std::int64_t kSecond = 1000000000;
+
+// A node drawing `package_w` and `dram_w`, busy on `busy_cores` cores, sampled every
+// `period_s` from t = 0 to `until_s`.
+std::vector<EnergySample> steady_node(
+    double package_w, double dram_w, double busy_cores, double period_s, double until_s) {
+    std::vector<EnergySample> samples;
+    const auto count = static_cast<int>(std::lround(until_s / period_s));
+    for (int index = 0; index <= count; ++index) {
+        const double t = index * period_s;
+        EnergySample sample;
+        sample.time_ns = static_cast<std::int64_t>(t * kSecond);
+        sample.busy_cpu_s = busy_cores * t;
+        sample.energy_j.at(0) = package_w * t;
+        sample.energy_j.at(1) = dram_w * t;
+        samples.push_back(sample);
+    }
+    return samples;
+}
+
+MeterDescription two_domains(std::vector<double> idle_w) {
+    MeterDescription meter;
+    meter.source = PowerSourceKind::kRaplSysfs;
+    meter.domains = {"package-0", "dram-0"};
+    meter.idle_w = std::move(idle_w);
+    meter.period_s = 0.1;
+    return meter;
+}
+
+RunMark at(double t, double own_cpu_s) {
+    return RunMark{static_cast<std::int64_t>(t * kSecond), own_cpu_s};
+}
+
+bool has_flag(const common::RunEnergy& energy, const std::string& flag) {
+    return std::find(energy.flags.begin(), energy.flags.end(), flag) != energy.flags.end();
+}
+
+}  // namespace
+
+TEST_CASE("energy_between: interpolates the counters between samples", "[worker][power]") {
+    const auto samples = steady_node(100.0, 10.0, 2.0, 0.1, 1.0);
+    const IntervalEnergy interval = energy_between(samples, 2, kSecond / 4, kSecond * 3 / 4);
+    CHECK(interval.covered);
+    CHECK(interval.energy_j.at(0) == Approx(50.0));
+    CHECK(interval.energy_j.at(1) == Approx(5.0));
+    CHECK(interval.busy_cpu_s == Approx(1.0));
+    CHECK(interval.samples_inside == 5);  // 0.3 .. 0.7
+    CHECK(interval.largest_gap_s == Approx(0.1));
+
+    // Beyond the last sample the counters are held: flagged, never extrapolated.
+    const IntervalEnergy beyond = energy_between(samples, 2, kSecond / 2, 2 * kSecond);
+    CHECK_FALSE(beyond.covered);
+    CHECK(beyond.energy_j.at(0) == Approx(50.0));
+    CHECK_FALSE(energy_between({}, 2, 0, kSecond).covered);
+}
+
+TEST_CASE("energy_between: the largest gap and the wraps of the samples spanning it",
+          "[worker][power]") {
+    auto samples = steady_node(100.0, 0.0, 1.0, 0.1, 2.0);
+    // Drop the samples between 0.5 s and 1.5 s: a stalled meter.
+    samples.erase(std::remove_if(samples.begin(),
+                                 samples.end(),
+                                 [](const EnergySample& sample) {
+                                     return sample.time_ns > kSecond / 2 &&
+                                            sample.time_ns < kSecond * 3 / 2;
+                                 }),
+                  samples.end());
+    for (EnergySample& sample : samples) {
+        sample.wraps = sample.time_ns >= kSecond * 3 / 2 ? 1 : 0;
+    }
+    const IntervalEnergy interval = energy_between(samples, 1, kSecond / 5, kSecond * 9 / 5);
+    CHECK(interval.largest_gap_s == Approx(1.0));
+    CHECK(interval.wraps == 1);
+    CHECK(interval.energy_j.at(0) == Approx(160.0));  // linear across the gap
+}
+
+TEST_CASE("attribute_run: the only training rank of a node gets the node's energy",
+          "[worker][power]") {
+    const auto samples = steady_node(100.0, 10.0, 1.0, 0.1, 3.0);
+    const std::vector<RunMark> ends{at(1.5, 1.0), at(2.5, 2.0)};
+    const common::RunEnergy energy =
+        attribute_run(samples, two_domains({40.0, 2.0}), at(0.5, 0.0), ends, true);
+    CHECK(energy.source == "rapl_sysfs");
+    CHECK(energy.attribution == "whole_node");
+    CHECK(energy.domains == std::vector<std::string>{"package-0", "dram-0"});
+    REQUIRE(energy.gross_j.size() == 2);
+    CHECK(energy.gross_j[0] == std::vector<float>{100.0F, 100.0F});
+    CHECK(energy.gross_j[1] == std::vector<float>{10.0F, 10.0F});
+    // Net: minus idle power x 1 s per epoch.
+    CHECK(energy.net_j[0].at(0) == Approx(60.0));
+    CHECK(energy.net_j[1].at(1) == Approx(8.0));
+    CHECK(energy.share == std::vector<float>{1.0F, 1.0F});
+    CHECK(energy.idle_w == std::vector<float>{40.0F, 2.0F});
+    CHECK(energy.samples == 19);  // strictly inside 0.5 .. 2.5 s
+    CHECK(energy.flags.empty());
+}
+
+TEST_CASE("attribute_run: on a shared node each run gets its CPU-time share, flagged",
+          "[worker][power]") {
+    // 4 busy cores; this rank used 1 CPU-second per second: a quarter of the node.
+    const auto samples = steady_node(200.0, 20.0, 4.0, 0.1, 3.0);
+    const std::vector<RunMark> ends{at(1.0, 1.0), at(2.0, 2.0)};
+    const common::RunEnergy energy =
+        attribute_run(samples, two_domains({80.0, 4.0}), at(0.0, 0.0), ends, false);
+    CHECK(energy.attribution == "cpu_time_share");
+    CHECK(has_flag(energy, "shared_node"));
+    CHECK(energy.share.at(0) == Approx(0.25));
+    CHECK(energy.gross_j[0].at(0) == Approx(50.0));
+    CHECK(energy.gross_j[1].at(1) == Approx(5.0));
+    CHECK(energy.net_j[0].at(0) == Approx(0.25 * (200.0 - 80.0)));
+}
+
+TEST_CASE("attribute_run: a share is clamped to 1, and short epochs take the run's share",
+          "[worker][power]") {
+    const auto samples = steady_node(100.0, 0.0, 1.0, 0.01, 2.0);
+    // Epoch 1: 1 s of node CPU, 1.5 s own (tick rounding): clamped. Epoch 2: 0.05 s of
+    // node CPU, below kShortestShareBasisS: the run's share, 1.55/1.05 clamped to 1.
+    const std::vector<RunMark> ends{at(1.0, 1.5), at(1.05, 1.55)};
+    MeterDescription meter = two_domains({});
+    meter.domains = {"package-0"};
+    meter.period_s = 0.01;
+    const common::RunEnergy energy = attribute_run(samples, meter, at(0.0, 0.0), ends, false);
+    CHECK(energy.share == std::vector<float>{1.0F, 1.0F});
+    CHECK(has_flag(energy, "no_baseline"));
+    CHECK(energy.net_j == energy.gross_j);
+
+    const std::vector<RunMark> halves{at(1.0, 0.5), at(1.05, 0.525)};
+    const common::RunEnergy half = attribute_run(samples, meter, at(0.0, 0.0), halves, false);
+    CHECK(half.share.at(1) == Approx(0.5));
+    CHECK(half.gross_j[0].at(1) == Approx(0.5 * 5.0));
+}
+
+TEST_CASE("attribute_run: an estimate, a VM, gaps and short epochs are all said",
+          "[worker][power]") {
+    auto samples = steady_node(50.0, 0.0, 1.0, 0.5, 1.0);
+    samples.back().unknown_intervals = 1;
+    MeterDescription meter = two_domains({});
+    meter.source = PowerSourceKind::kEstimate;
+    meter.domains = {"cpu-time"};
+    meter.period_s = 0.5;
+    meter.under_hypervisor = true;
+    const std::vector<RunMark> ends{at(0.2, 0.1), at(1.5, 1.0)};  // the last beyond the samples
+    const common::RunEnergy energy = attribute_run(samples, meter, at(0.0, 0.0), ends, true);
+    for (const char* flag : {"estimate",
+                             "no_baseline",
+                             "vm",
+                             "uncovered",
+                             "epochs_shorter_than_period",
+                             "unknown_intervals"}) {
+        CHECK(has_flag(energy, flag));
+    }
+    CHECK(energy.source == "estimate");
+    CHECK(energy.unknown_intervals == 1);
+    CHECK(energy.gross_j[0].at(0) == Approx(10.0));
+
+    // No epochs: a description and no numbers.
+    const common::RunEnergy empty = attribute_run(samples, meter, at(0.0, 0.0), {}, true);
+    CHECK(empty.gross_j.at(0).empty());
+    CHECK(empty.share.empty());
+}
+
+}  // namespace joulesweep::worker::power

@@ -1,0 +1,62 @@
+#include "joulesweep/worker/power/run_energy_recorder.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+namespace joulesweep::worker::power {
+TEST_CASE("RunEnergyRecorder: no meter on the node, no energy", "[worker][power]") {
+    LocalRingMemory memory;
+    const SampleRing ring = SampleRing::create(memory.data());
+    RunEnergyRecorder recorder(ring, true);
+    recorder.start_run(10);
+    recorder.end_epoch();
+    CHECK_FALSE(recorder.finish());
+}
+
+TEST_CASE("RunEnergyRecorder: attributes the samples around its marks, with train rows",
+          "[worker][power]") {
+    LocalRingMemory memory;
+    SampleRing ring = SampleRing::create(memory.data());
+    MeterDescription meter;
+    meter.source = PowerSourceKind::kPerf;
+    meter.domains = {"package-0"};
+    meter.idle_w = {10.0};
+    meter.period_s = 0.01;
+    ring.describe(meter);
+    RunEnergyRecorder recorder(ring, true);
+    // The recorder's own marks fall between these, whatever the scheduler does.
+    const RunMark before_start = mark_now();
+    recorder.start_run(320);
+    const RunMark start = mark_now();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const RunMark before_end = mark_now();
+    recorder.end_epoch();
+    const RunMark end = mark_now();
+    // Samples at 50 W on both sides of the marks, written after them as a meter would.
+    for (const std::int64_t offset : {-1000000000LL, 1000000000LL}) {
+        EnergySample sample;
+        sample.time_ns = (offset < 0 ? start.time_ns : end.time_ns) + offset;
+        sample.energy_j.at(0) = 50.0 * static_cast<double>(sample.time_ns) * 1e-9;
+        ring.append(sample);
+    }
+    const auto energy = recorder.finish();
+    REQUIRE(energy);
+    CHECK(energy->source == "perf");
+    CHECK(energy->train_rows == 320);
+    REQUIRE(energy->gross_j.at(0).size() == 1);
+    const auto seconds = [](const RunMark& from, const RunMark& to) {
+        return static_cast<double>(to.time_ns - from.time_ns) * 1e-9;
+    };
+    const double shortest_s = seconds(start, before_end);
+    const double longest_s = seconds(before_start, end);
+    CHECK(energy->gross_j[0][0] >= 50.0 * shortest_s * 0.9999);
+    CHECK(energy->gross_j[0][0] <= 50.0 * longest_s * 1.0001);
+    // Net is gross minus 10 W of idle power over the same time: 40/50 of it.
+    CHECK(energy->net_j[0][0] == Approx(0.8 * energy->gross_j[0][0]).epsilon(1e-5));
+    CHECK(energy->samples == 0);  // both samples lie outside the run
+    CHECK(energy->largest_gap_s == Approx(2.0 + seconds(start, end)).margin(1e-6));
+}
+
+}  // namespace joulesweep::worker::power

@@ -1,0 +1,52 @@
+#pragma once
+// The arithmetic that turns a node meter's samples into a run's joules per epoch
+// (docs/energy.md, "Attribution"): the node's energy between two instants by linear
+// interpolation of the cumulative counters, then this run's part of it. On a node with
+// one training rank the run gets all of it ("whole_node"); with several, each gets its
+// share of the node's busy CPU time ("cpu_time_share", an estimate, flagged as such).
+// Net joules subtract the idle baseline for the same time, in the same share.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "joulesweep/common/run_result.hpp"
+#include "joulesweep/worker/power/sample_ring.hpp"
+
+namespace joulesweep::worker::power {
+
+struct IntervalEnergy {
+    std::vector<double> energy_j;  // per domain
+    double busy_cpu_s = 0.0;       // the node's busy CPU time
+    std::int64_t samples_inside = 0;
+    double largest_gap_s = 0.0;  // longest time between two samples spanning the interval
+    std::int64_t wraps = 0;
+    std::int64_t unknown_intervals = 0;
+    bool covered = true;  // false when no sample was at or before `from` or at or after `to`
+};
+
+// `samples` oldest first, as SampleRing::covering() returns them.
+IntervalEnergy energy_between(const std::vector<EnergySample>& samples,
+                              std::size_t domains,
+                              std::int64_t from_ns,
+                              std::int64_t to_ns);
+
+// A moment of the run as the training rank saw it.
+struct RunMark {
+    std::int64_t time_ns = 0;
+    double own_cpu_s = 0.0;  // this process's CPU time, all threads
+};
+
+// Below this much node CPU time in an epoch, /proc/stat's 10 ms ticks make the epoch's
+// own share meaningless; such epochs take the whole run's share instead.
+constexpr double kShortestShareBasisS = 0.1;
+
+// start is the run's start, epoch_ends one mark per epoch. Flags name everything a
+// reader must know to trust the numbers.
+common::RunEnergy attribute_run(const std::vector<EnergySample>& samples,
+                                const MeterDescription& meter,
+                                const RunMark& start,
+                                const std::vector<RunMark>& epoch_ends,
+                                bool whole_node);
+
+}  // namespace joulesweep::worker::power

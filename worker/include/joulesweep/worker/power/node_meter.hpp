@@ -1,0 +1,69 @@
+#pragma once
+// One meter per node: a thread that reads the node's power source at a fixed period, and
+// at once when a rank asks (a run just ended), and appends each reading to a SampleRing
+// the node's ranks share. Before the first sample
+// it measures the idle baseline (the node's power while nothing trains). The period is
+// the requested one, shortened when a counter could otherwise wrap twice between two
+// reads at the node's power ceiling.
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "joulesweep/worker/power/power_source.hpp"
+#include "joulesweep/worker/power/sample_ring.hpp"
+
+namespace joulesweep::worker::power {
+
+struct MeterSettings {
+    double period_s = 0.1;            // requested sampling period
+    double power_ceiling_w = 2000.0;  // the most a node can draw, for the wrap bound
+    double idle_baseline_s = 2.0;     // 0: no baseline, net joules equal gross
+    std::filesystem::path proc_stat = "/proc/stat";
+    bool under_hypervisor = false;
+};
+
+// The period a sampler uses: the requested one, or at most a quarter of the time a
+// counter takes to wrap at the power ceiling (as the kernel's perf timer does). Never
+// below a millisecond, RAPL's update period.
+// A source that updates slowly (IPMI) is read no more often than it updates.
+double sampling_period_s(std::optional<double> smallest_wrap_j,
+                         const MeterSettings& settings,
+                         double shortest_useful_s = 0.0);
+
+class NodeMeter {
+public:
+    // Blocks for the idle baseline, describes the ring, appends the first sample and
+    // starts the sampler thread. Throws PowerError when the source reports more domains
+    // than the ring holds or /proc/stat cannot be read.
+    NodeMeter(std::unique_ptr<PowerSource> source, SampleRing ring, const MeterSettings& settings);
+    ~NodeMeter();
+    NodeMeter(const NodeMeter&) = delete;
+    NodeMeter& operator=(const NodeMeter&) = delete;
+    NodeMeter(NodeMeter&&) = delete;
+    NodeMeter& operator=(NodeMeter&&) = delete;
+
+    const MeterDescription& description() const noexcept { return description_; }
+
+    // CPU seconds the sampler thread has used so far: the meter's own cost.
+    double sampler_cpu_s() const;
+
+private:
+    EnergySample sample_now();
+    void run();
+
+    std::unique_ptr<PowerSource> source_;
+    SampleRing ring_;
+    std::filesystem::path proc_stat_;
+    MeterDescription description_;
+    std::chrono::nanoseconds period_{};
+    std::atomic<bool> stopping_{false};
+    std::thread thread_;
+    std::optional<clockid_t> sampler_clock_;  // the thread's CPU-time clock
+};
+
+}  // namespace joulesweep::worker::power

@@ -1,0 +1,134 @@
+#include "joulesweep/worker/power/node_meter.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <exception>
+#include <iostream>
+#include <utility>
+
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/worker/power/cpu_time_estimate_source.hpp"
+
+namespace joulesweep::worker::power {
+namespace {
+
+constexpr double kShortestPeriodS = 1e-3;
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+double sampling_period_s(std::optional<double> smallest_wrap_j,
+                         const MeterSettings& settings,
+                         double shortest_useful_s) {
+    double period = std::max(settings.period_s, shortest_useful_s);
+    if (smallest_wrap_j && settings.power_ceiling_w > 0.0) {
+        period = std::min(period, *smallest_wrap_j / settings.power_ceiling_w / 4.0);
+    }
+    return std::max(period, kShortestPeriodS);
+}
+
+NodeMeter::NodeMeter(std::unique_ptr<PowerSource> source,
+                     SampleRing ring,
+                     const MeterSettings& settings)
+    : source_(std::move(source)), ring_(ring), proc_stat_(settings.proc_stat) {
+    description_.source = source_->kind();
+    description_.period_s = sampling_period_s(
+        source_->smallest_wrap_j(), settings, source_->shortest_useful_period_s());
+    description_.under_hypervisor = settings.under_hypervisor;
+    period_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(description_.period_s));
+    const EnergySample first = sample_now();
+    for (const DomainEnergy& domain : source_->read()) {
+        description_.domains.push_back(domain.domain);
+    }
+    if (description_.domains.empty() || description_.domains.size() > kMaxMeterDomains) {
+        throw common::PowerError(fmt::format("{} reports {} domains; a meter holds 1 to {}",
+                                             source_->description(),
+                                             description_.domains.size(),
+                                             kMaxMeterDomains));
+    }
+    if (settings.idle_baseline_s > 0.0) {
+        std::this_thread::sleep_for(std::chrono::duration<double>(settings.idle_baseline_s));
+        const EnergySample idle_end = sample_now();
+        const double elapsed_s = static_cast<double>(idle_end.time_ns - first.time_ns) / 1e9;
+        for (std::size_t domain = 0; domain < description_.domains.size(); ++domain) {
+            description_.idle_w.push_back(
+                (idle_end.energy_j.at(domain) - first.energy_j.at(domain)) / elapsed_s);
+        }
+    }
+    ring_.describe(description_);
+    ring_.append(sample_now());
+    thread_ = std::thread([this] { run(); });
+    clockid_t clock = 0;
+    if (pthread_getcpuclockid(thread_.native_handle(), &clock) == 0) {
+        sampler_clock_ = clock;
+    }
+}
+
+NodeMeter::~NodeMeter() {
+    stopping_.store(true);
+    ring_.request_sample();  // wakes the sampler, which then sees stopping_
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+}
+
+double NodeMeter::sampler_cpu_s() const {
+    timespec used{};
+    if (!sampler_clock_ || clock_gettime(*sampler_clock_, &used) != 0) {
+        return 0.0;
+    }
+    return static_cast<double>(used.tv_sec) + (static_cast<double>(used.tv_nsec) * 1e-9);
+}
+
+EnergySample NodeMeter::sample_now() {
+    EnergySample sample;
+    const std::vector<DomainEnergy> domains = source_->read();
+    sample.time_ns = now_ns();
+    sample.busy_cpu_s = node_busy_cpu_s(proc_stat_);
+    for (std::size_t domain = 0; domain < std::min(domains.size(), kMaxMeterDomains); ++domain) {
+        sample.energy_j.at(domain) = domains[domain].energy_j;
+        sample.wraps += domains[domain].wraps;
+        sample.unknown_intervals += domains[domain].unknown_intervals;
+    }
+    return sample;
+}
+
+void NodeMeter::run() {
+    using Clock = std::chrono::steady_clock;
+    std::uint32_t served = 0;
+    auto next = Clock::now() + period_;
+    while (!stopping_.load()) {
+        const auto timeout =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(next - Clock::now());
+        const bool requested = ring_.wait_for_request(served, timeout);
+        if (stopping_.load()) {
+            break;
+        }
+        if (!requested && Clock::now() < next) {
+            continue;  // woken early for nothing
+        }
+        try {
+            ring_.append(sample_now());
+        } catch (const std::exception& error) {
+            // A reading that fails is a gap the attribution reports; the meter goes on.
+            std::cerr << fmt::format("joulesweep: energy meter: {}\n", error.what());
+        }
+        if (!requested) {
+            next += period_;
+            if (next < Clock::now()) {  // late (a stalled node): skip the missed ticks
+                next = Clock::now() + period_;
+            }
+        }
+    }
+}
+
+}  // namespace joulesweep::worker::power
