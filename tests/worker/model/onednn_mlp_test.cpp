@@ -2,6 +2,8 @@
 // penalty and shape (residual skips included), epoch by epoch, within the tolerance
 // docs/training.md documents. The two differ only in the order of float additions.
 
+#include "model/onednn_mlp.hpp"  // the backend itself, for its buffer sizes
+
 #include <cmath>
 #include <string>
 
@@ -9,6 +11,7 @@
 
 #include "joulesweep/common/run_result.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
+#include "joulesweep/worker/random_stream.hpp"
 
 #include "sample_datasets.hpp"
 
@@ -88,6 +91,41 @@ TEST_CASE("OnednnMlp: trains every loss, optimizer, penalty and shape as the Eig
     }
     // The runs really trained: the training loss fell.
     CHECK(eigen.statistics[0].back() < eigen.statistics[0].front());
+}
+
+TEST_CASE("OnednnMlp: a batch size that only evaluates holds no gradient buffers",
+          "[worker][model]") {
+    NetworkSpec spec;
+    spec.input_width = 6;
+    spec.widths = {16, 16, 3};
+    spec.residual = {false, true, false};
+    spec.output = OutputActivation::kSoftmax;
+    spec.loss = LossKind::kCategoricalCrossEntropy;
+    RandomStream random(5);
+    OnednnMlp mlp(spec, random);
+    constexpr std::size_t kFloat = sizeof(float);
+
+    // The test pass: inputs, two hidden activations and the skip's sum, nothing else.
+    const Matrix test_chunk = Matrix::Random(1000, 6);
+    mlp.forward(test_chunk);
+    const std::size_t evaluating = mlp.buffer_bytes();
+    CHECK(evaluating == std::size_t{1000} * (6 + 16 + 16 + 16) * kFloat);
+
+    // A training batch adds its own forward buffers, then on backward its deltas (every
+    // layer) and upstream gradients (every hidden layer).
+    const Matrix batch = Matrix::Random(32, 6);
+    Matrix targets = Matrix::Zero(32, 3);
+    targets.col(0).setOnes();
+    mlp.forward(batch);
+    CHECK(mlp.buffer_bytes() == evaluating + std::size_t{32} * (6 + 16 + 16 + 16) * kFloat);
+    Parameters gradients = mlp.zero_gradients();
+    mlp.backward(targets, gradients);
+    const std::size_t training =
+        evaluating + std::size_t{32} * (6 + 16 + 16 + 16 + (16 + 16 + 3) + (16 + 16)) * kFloat;
+    CHECK(mlp.buffer_bytes() == training);
+    mlp.backward(targets, gradients);  // built once
+    mlp.forward(test_chunk);
+    CHECK(mlp.buffer_bytes() == training);
 }
 
 }  // namespace joulesweep::worker

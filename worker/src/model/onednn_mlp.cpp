@@ -90,31 +90,17 @@ std::unique_ptr<OnednnMlp::Plan> OnednnMlp::build_plan(Eigen::Index rows) {
         if (spec().residual[layer]) {
             plan->skip_sums[layer].resize(rows, widths[layer]);
         }
-        plan->upstream[layer].resize(rows, widths[layer]);
-    }
-    for (std::size_t layer = 0; layer < layers; ++layer) {
-        plan->deltas.emplace_back(rows, widths[layer]);
-    }
-    if (top > 0) {
-        plan->upstream_slot[top - 1] = top - 1;
-        for (std::size_t layer = top - 1; layer > 0; --layer) {
-            plan->upstream_slot[layer - 1] =
-                spec().residual[layer] ? plan->upstream_slot[layer] : layer - 1;
-        }
     }
 
     const dnnl::post_ops none;
     dnnl::post_ops relu;
     relu.append_eltwise(1.0F, dnnl::algorithm::eltwise_relu, 0.0F, 0.0F);
-    dnnl::post_ops accumulate;
-    accumulate.append_sum(1.0F);
     plan->layers.resize(layers);
     Eigen::Index fan_in = spec().input_width;
     for (std::size_t layer = 0; layer < layers; ++layer) {
         const Eigen::Index units = widths[layer];
         const float* kernel = parameters().kernels[layer].data();
         const float* input = layer_input(*plan, layer).data();
-        const float* delta = plan->deltas[layer].data();
         LayerSteps& steps = plan->layers[layer];
 
         const auto bias_desc = plain(1, units);
@@ -132,6 +118,45 @@ std::unique_ptr<OnednnMlp::Plan> OnednnMlp::build_plan(Eigen::Index rows) {
                   engine_,
                   layer < top ? plan->activations[layer].data() : nullptr)},  // logits: per call
         };
+
+        fan_in = units;
+    }
+    return plan;
+}
+
+// The backward half of a plan, on its first backward(): a plan that only evaluates
+// (the test set, in chunks of thousands of rows) never allocates gradient buffers.
+void OnednnMlp::prepare_backward(Plan& plan) {
+    const std::vector<int>& widths = spec().widths;
+    const std::size_t layers = widths.size();
+    const std::size_t top = layers - 1;
+    const Eigen::Index rows = plan.rows;
+    plan.upstream.resize(top);
+    plan.upstream_slot.resize(top);
+    for (std::size_t layer = 0; layer < top; ++layer) {
+        plan.upstream[layer].resize(rows, widths[layer]);
+    }
+    plan.deltas.clear();  // a failed earlier attempt may have left some
+    for (std::size_t layer = 0; layer < layers; ++layer) {
+        plan.deltas.emplace_back(rows, widths[layer]);
+    }
+    if (top > 0) {
+        plan.upstream_slot[top - 1] = top - 1;
+        for (std::size_t layer = top - 1; layer > 0; --layer) {
+            plan.upstream_slot[layer - 1] =
+                spec().residual[layer] ? plan.upstream_slot[layer] : layer - 1;
+        }
+    }
+    const dnnl::post_ops none;
+    dnnl::post_ops accumulate;
+    accumulate.append_sum(1.0F);
+    Eigen::Index fan_in = spec().input_width;
+    for (std::size_t layer = 0; layer < layers; ++layer) {
+        const Eigen::Index units = widths[layer];
+        const float* kernel = parameters().kernels[layer].data();
+        const float* input = layer_input(plan, layer).data();
+        const float* delta = plan.deltas[layer].data();
+        LayerSteps& steps = plan.layers[layer];
 
         steps.kernel_gradient.primitive = make_matmul(
             engine_,
@@ -156,12 +181,29 @@ std::unique_ptr<OnednnMlp::Plan> OnednnMlp::build_plan(Eigen::Index rows) {
                 {DNNL_ARG_DST,
                  bind(plain(rows, fan_in),
                       engine_,
-                      plan->upstream[plan->upstream_slot[layer - 1]].data())},
+                      plan.upstream[plan.upstream_slot[layer - 1]].data())},
             };
         }
         fan_in = units;
     }
-    return plan;
+    plan.backward_ready = true;
+}
+
+std::size_t OnednnMlp::buffer_bytes() const noexcept {
+    std::size_t floats = 0;
+    const auto add = [&floats](const std::vector<Matrix>& buffers) {
+        for (const Matrix& buffer : buffers) {
+            floats += static_cast<std::size_t>(buffer.size());
+        }
+    };
+    for (const auto& plan : plans_) {
+        floats += static_cast<std::size_t>(plan->inputs.size());
+        add(plan->activations);
+        add(plan->skip_sums);
+        add(plan->deltas);
+        add(plan->upstream);
+    }
+    return floats * sizeof(float);
 }
 
 const Matrix& OnednnMlp::forward(const Eigen::Ref<const Matrix>& inputs) {
@@ -195,6 +237,13 @@ void OnednnMlp::backward(const Matrix& targets, Parameters& gradients) {
     JOULESWEEP_CHECK(last_ != nullptr && last_->rows == targets.rows(),
                      "backward() needs a forward() of the same batch first");
     Plan& plan = *last_;
+    if (!plan.backward_ready) {
+        try {
+            prepare_backward(plan);
+        } catch (const dnnl::error& error) {
+            rethrow_onednn(error, "build the backward matmul primitives");
+        }
+    }
     const std::size_t layers = spec().widths.size();
     output_delta(targets, plan.deltas.back());
     try {

@@ -3,7 +3,8 @@
 // float32 buffers. The forward pass fuses bias and ReLU into one primitive per layer;
 // the backward pass reads transposed operands through strides (no reorders) and folds
 // a residual skip's gradient in with a sum post-op. Primitives, their argument maps and
-// the activation buffers are built once per batch size and reused every batch.
+// the activation buffers are built once per batch size and reused every batch; the
+// gradient buffers only for batch sizes that train, not for evaluation chunks.
 
 #include <memory>
 #include <unordered_map>
@@ -24,6 +25,9 @@ public:
 
     Backend backend() const noexcept override { return Backend::kOnednn; }
 
+    // Bytes of activation and gradient buffers held by all plans (for tests and sizing).
+    std::size_t buffer_bytes() const noexcept;
+
 private:
     using Arguments = std::unordered_map<int, dnnl::memory>;
 
@@ -38,7 +42,8 @@ private:
         Step input_gradient;   // d(src) = delta W^T [+ d(output) for a skip]; not layer 0
     };
 
-    // Everything for one batch size. Buffers are sized once and never move.
+    // Everything for one batch size. Buffers are sized once and never move; the
+    // backward half is built on the plan's first backward().
     struct Plan {
         Eigen::Index rows = 0;
         Matrix inputs;
@@ -48,10 +53,12 @@ private:
         std::vector<Matrix> upstream;            // per hidden layer: dL/d(its output)
         std::vector<std::size_t> upstream_slot;  // a skip's input shares its output's slot
         std::vector<LayerSteps> layers;
+        bool backward_ready = false;
     };
 
     Plan& plan_for(Eigen::Index rows);
     std::unique_ptr<Plan> build_plan(Eigen::Index rows);
+    void prepare_backward(Plan& plan);
     const Matrix& layer_input(const Plan& plan, std::size_t layer) const;
 
     dnnl::engine engine_;
