@@ -52,21 +52,27 @@ expect_contains "$out" "Used: rapl_sysfs"
 [[ $out =~ package-1\ +0\.000\  ]] || fail "package-1 did not move: $out"
 
 # A BMC over the network: ipmi_sim with the project's DCMI module, at 300 W.
-start_bmc() {  # start_bmc DIR [MODULE]: prints the port
-    local port
-    port=$((20000 + RANDOM % 20000))
+# start_bmc DIR [MODULE]: starts one and sets bmc_port; not in a subshell, so that the
+# simulator's PID reaches started_jobs and the cleanup kills it.
+start_bmc() {
+    local pid
+    bmc_port=$((20000 + RANDOM % 20000))
+    while grep -q "$(printf ':%04X ' "$bmc_port")" /proc/net/udp; do  # taken: another
+        bmc_port=$((20000 + RANDOM % 20000))
+    done
     mkdir -p "$1"
-    started_jobs+=("$("$JOULESWEEP_SOURCE_DIR/tests/support/ipmi/start-ipmi-sim.sh" "$1" "$port" "${2:-}")")
-    echo "$port"
+    pid=$("$JOULESWEEP_SOURCE_DIR/tests/support/ipmi/start-ipmi-sim.sh" "$1" "$bmc_port" "${2:-}")
+    started_jobs+=("$pid")
 }
-bmc_port=$(start_bmc "$TEST_DIR/bmc" "$JOULESWEEP_DCMI_MODULE")
+start_bmc "$TEST_DIR/bmc" "$JOULESWEEP_DCMI_MODULE"
+dcmi_port=$bmc_port
 echo secret >"$TEST_DIR/bmc-password"
 chmod 600 "$TEST_DIR/bmc-password"
-bmc=(--ipmi-host "127.0.0.1:$bmc_port" --ipmi-user admin --ipmi-password-file "$TEST_DIR/bmc-password"
+bmc=(--ipmi-host "127.0.0.1:$dcmi_port" --ipmi-user admin --ipmi-password-file "$TEST_DIR/bmc-password"
     --ipmi-privilege admin --ipmi-sdr-cache "$TEST_DIR/sdr-cache")
 run_joulesweep energy probe "${bare_node[@]}" "${bmc[@]}" --sample 2
 expect_status 0 "energy probe with a DCMI BMC"
-expect_contains "$out" "ipmi_dcmi    yes        <- used  IPMI DCMI power reading from 127.0.0.1:$bmc_port (IPMI 2.0): the whole node, 300 W now"
+expect_contains "$out" "ipmi_dcmi    yes        <- used  IPMI DCMI power reading from 127.0.0.1:$dcmi_port (IPMI 2.0): the whole node, 300 W now"
 expect_contains "$out" "ipmi_sensor  yes                 IPMI power sensor 'Node Power' (record 1)"
 expect_contains "$out" "Used: ipmi_dcmi"
 # 300 W between two readings; the mean is over a slightly longer wall time.
@@ -74,8 +80,9 @@ awk '$1 == "node" && $3 > 290 && $3 <= 300 { found = 1 } END { exit !found }' <<
     fail "the node should draw about 300 W during the sample: $out"
 
 # A BMC without DCMI: the power sensor, and why not DCMI.
-plain_port=$(start_bmc "$TEST_DIR/plain-bmc")
-run_joulesweep energy probe "${bare_node[@]}" "${bmc[@]/$bmc_port/$plain_port}"
+start_bmc "$TEST_DIR/plain-bmc"
+plain_port=$bmc_port
+run_joulesweep energy probe "${bare_node[@]}" "${bmc[@]/$dcmi_port/$plain_port}"
 expect_status 0 "energy probe with a BMC without DCMI"
 expect_contains "$out" "ipmi_dcmi    no                  IPMI: DCMI Get Power Reading from 127.0.0.1:$plain_port (IPMI 2.0) failed"
 expect_contains "$out" "Used: ipmi_sensor"
