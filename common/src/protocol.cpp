@@ -101,6 +101,7 @@ void put_energy(WireWriter& writer, const RunEnergy& energy) {
     writer.put_string(energy.attribution);
     put_strings(writer, energy.domains);
     writer.put_array(energy.idle_w);
+    writer.put_array(energy.unit_j);
     for (std::size_t domain = 0; domain < energy.domains.size(); ++domain) {
         writer.put_array(energy.gross_j.at(domain));
         writer.put_array(energy.net_j.at(domain));
@@ -123,6 +124,7 @@ RunEnergy get_energy(WireReader& reader, std::size_t epochs) {
     energy.attribution = reader.get_string("energy_attribution");
     energy.domains = get_strings(reader, "energy_domains");
     energy.idle_w = reader.get_array<float>("energy_idle_w");
+    energy.unit_j = reader.get_array<double>("energy_unit_j");
     const auto check = [epochs](const std::vector<float>& series, std::string_view name) {
         if (series.size() != epochs) {
             throw MpiError(fmt::format(
@@ -139,6 +141,9 @@ RunEnergy get_energy(WireReader& reader, std::size_t epochs) {
     check(energy.share, "energy_share");
     if (energy.idle_w.size() != energy.domains.size()) {
         throw MpiError("malformed result: energy_idle_w does not have one value per domain");
+    }
+    if (energy.unit_j.size() != energy.domains.size()) {
+        throw MpiError("malformed result: energy_unit_j does not have one value per domain");
     }
     energy.train_rows = reader.get<std::int64_t>("energy_train_rows");
     energy.samples = reader.get<std::int64_t>("energy_samples");

@@ -14,6 +14,7 @@ nlohmann::json provenance_without_share(const common::RunEnergy& energy) {
         {"attribution", energy.attribution},
         {"domains", energy.domains},
         {"idle_w", energy.idle_w},
+        {"unit_j", energy.unit_j},
         {"train_rows", energy.train_rows},
         {"samples", energy.samples},
         {"largest_gap_s", energy.largest_gap_s},
@@ -75,6 +76,7 @@ void read_provenance(const std::string& json, common::RunEnergy& energy) {
         energy.attribution = provenance.at("attribution").get<std::string>();
         energy.domains = provenance.at("domains").get<std::vector<std::string>>();
         energy.idle_w = provenance.at("idle_w").get<std::vector<float>>();
+        energy.unit_j = provenance.at("unit_j").get<std::vector<double>>();
         if (provenance.contains("share")) {
             energy.share = provenance.at("share").get<std::vector<float>>();
         }

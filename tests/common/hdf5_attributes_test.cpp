@@ -10,7 +10,7 @@
 
 namespace joulesweep::common {
 
-TEST_CASE("hdf5 attributes: text and integers read back; a missing one is a StorageError",
+TEST_CASE("hdf5 attributes: text and integers read back, a missing one is a StorageError",
           "[common][hdf5]") {
     const testing::TemporaryDirectory directory;
     const auto path = (directory.path() / "attributes.h5").string();

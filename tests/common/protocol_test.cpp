@@ -74,7 +74,7 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     CHECK(*received.result.slurm_job_id == "4242");
 }
 
-TEST_CASE("protocol: a result's energy round-trips; a series of the wrong length is refused",
+TEST_CASE("protocol: a result's energy round-trips, a series of the wrong length is refused",
           "[common][protocol]") {
     RunOutcome sent;
     sent.result.epoch_wall_s = {0.5F, 0.25F, 0.125F};
@@ -90,6 +90,7 @@ TEST_CASE("protocol: a result's energy round-trips; a series of the wrong length
     CHECK(got.attribution == expected.attribution);
     CHECK(got.domains == expected.domains);
     CHECK(got.idle_w == expected.idle_w);
+    CHECK(got.unit_j == expected.unit_j);
     CHECK(got.gross_j == expected.gross_j);
     CHECK(got.net_j == expected.net_j);
     CHECK(got.share == expected.share);

@@ -18,7 +18,7 @@ SweepPlan plan_of(const std::string& yaml) {
 
 }  // namespace
 
-TEST_CASE("enqueue_plan: twice adds nothing; more repetitions add only the missing runs",
+TEST_CASE("enqueue_plan: twice adds nothing, more repetitions add only the missing runs",
           "[coordinator][db][enqueue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());

@@ -45,7 +45,7 @@ TEST_CASE("RunQueue: claims the highest priority first and never the same run tw
                                     "SELECT count(*) FROM run WHERE status = 'running'") == 6);
 }
 
-TEST_CASE("RunQueue: completion stores results once; a repeat stores nothing and reports them",
+TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and reports them",
           "[coordinator][db][queue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
@@ -181,7 +181,7 @@ TEST_CASE("RunQueue: a run lost too often is dead-lettered", "[coordinator][db][
               .find("lease expired") == 0);
 }
 
-TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once",
+TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once",
           "[coordinator][db][queue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());
@@ -237,7 +237,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter; permanent ones at once
           0);
 }
 
-TEST_CASE("RunQueue: only an active coordinator claims; the reaper requeues stragglers",
+TEST_CASE("RunQueue: only an active coordinator claims, the reaper requeues stragglers",
           "[coordinator][db][queue]") {
     const testing::TestDatabase fresh;
     Database database(fresh.target());

@@ -8,6 +8,7 @@ common::RunEnergy sample_energy(std::size_t epochs) {
     energy.attribution = "cpu_time_share";
     energy.domains = {"package-0", "dram-0"};
     energy.idle_w = {41.5F, 3.25F};
+    energy.unit_j = {6.103515625e-05, 1.52587890625e-05};
     energy.gross_j.resize(2);
     energy.net_j.resize(2);
     for (std::size_t epoch = 0; epoch < epochs; ++epoch) {

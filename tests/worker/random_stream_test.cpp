@@ -49,7 +49,7 @@ TEST_CASE("RandomStream: draws stay in range and cover it", "[worker][random]") 
     CHECK(std::abs((squares / kDraws) - 1.0) < 0.05);
 }
 
-TEST_CASE("RandomStream: shuffle is a permutation; purposes get different streams",
+TEST_CASE("RandomStream: shuffle is a permutation, purposes get different streams",
           "[worker][random]") {
     std::vector<int> values(50);
     std::iota(values.begin(), values.end(), 0);

@@ -17,7 +17,7 @@ NetworkSpec widths(std::vector<int> layers, int inputs = 8) {
 
 }  // namespace
 
-TEST_CASE("parse_backend: the three names round-trip; anything else names the choices",
+TEST_CASE("parse_backend: the three names round-trip, anything else names the choices",
           "[worker][model]") {
     for (const Backend backend : {Backend::kAuto, Backend::kEigen, Backend::kOnednn}) {
         CHECK(parse_backend(backend_name(backend)) == backend);
@@ -27,7 +27,7 @@ TEST_CASE("parse_backend: the three names round-trip; anything else names the ch
     CHECK_THROWS_AS(parse_backend(""), common::ConfigError);
 }
 
-TEST_CASE("resolve_backend: an explicit backend stays; auto picks by the widest layer or input",
+TEST_CASE("resolve_backend: an explicit backend stays, auto picks by the widest layer or input",
           "[worker][model]") {
     CHECK(resolve_backend(Backend::kEigen, widths({2048, 1}), 256) == Backend::kEigen);
     CHECK(resolve_backend(Backend::kOnednn, widths({4, 1}), 32) == Backend::kOnednn);

@@ -33,7 +33,7 @@ TEST_CASE("EpochMetrics: Keras's values on a hand-checked batch", "[worker][mode
     CHECK(values[9] == Approx((kld0 + kld1) / 2));
 }
 
-TEST_CASE("EpochMetrics: one output uses binary accuracy at 0.5; batches weigh by size",
+TEST_CASE("EpochMetrics: one output uses binary accuracy at 0.5, batches weigh by size",
           "[worker][model]") {
     EpochMetrics metrics;
     Matrix outputs(3, 1);

@@ -84,6 +84,36 @@ TEST_CASE("energy_between: the largest gap and the wraps of the samples spanning
     CHECK(interval.energy_j.at(0) == Approx(160.0));  // linear across the gap
 }
 
+TEST_CASE("combine_intervals: adjacent intervals say what their union says", "[worker][power]") {
+    auto samples = steady_node(100.0, 10.0, 1.0, 0.1, 3.0);
+    for (EnergySample& sample : samples) {
+        sample.wraps = sample.time_ns >= kSecond ? 1 : 0;
+        sample.unknown_intervals = sample.time_ns >= 2 * kSecond ? 2 : 0;
+    }
+    // Boundaries between samples and one exactly on a sample (1.0 s), which is inside
+    // the union but strictly inside neither part.
+    const std::vector<std::int64_t> marks{kSecond / 4,
+                                          kSecond * 7 / 10 + kSecond / 20,
+                                          kSecond,
+                                          kSecond * 21 / 10 + 1,
+                                          kSecond * 11 / 4};
+    std::vector<IntervalEnergy> parts;
+    for (std::size_t index = 1; index < marks.size(); ++index) {
+        parts.push_back(energy_between(samples, 2, marks[index - 1], marks[index]));
+    }
+    const IntervalEnergy whole = energy_between(samples, 2, marks.front(), marks.back());
+    const IntervalEnergy combined = combine_intervals(parts, 2);
+    CHECK(combined.energy_j.at(0) == Approx(whole.energy_j.at(0)));
+    CHECK(combined.energy_j.at(1) == Approx(whole.energy_j.at(1)));
+    CHECK(combined.busy_cpu_s == Approx(whole.busy_cpu_s));
+    CHECK(combined.samples_inside == whole.samples_inside);
+    CHECK(whole.samples_inside == 25);  // 0.3 .. 2.7
+    CHECK(combined.largest_gap_s == Approx(whole.largest_gap_s));
+    CHECK(combined.wraps == 1);
+    CHECK(combined.unknown_intervals == 2);
+    CHECK(combined.covered);
+}
+
 TEST_CASE("attribute_run: the only training rank of a node gets the node's energy",
           "[worker][power]") {
     const auto samples = steady_node(100.0, 10.0, 1.0, 0.1, 3.0);

@@ -57,7 +57,7 @@ TEST_CASE("powercap zones: a client part counts its package once, not psys, core
     CHECK(skipped_mentions(selection, "intel-rapl-mmio:0 (package-0): the MMIO copy"));
 }
 
-TEST_CASE("powercap zones: psys alone is the platform total; AMD's package without its core",
+TEST_CASE("powercap zones: psys alone is the platform total, AMD's package without its core",
           "[worker][power]") {
     testing::FakeSysfs platform_only;
     platform_only.add_zone("intel-rapl:0", "psys", 1);
@@ -69,7 +69,7 @@ TEST_CASE("powercap zones: psys alone is the platform total; AMD's package witho
     CHECK(domains(select_powercap_zones(amd.sys())) == std::vector<std::string>{"package-0"});
 }
 
-TEST_CASE("powercap zones: zone numbers do not name packages; names do", "[worker][power]") {
+TEST_CASE("powercap zones: zone numbers do not name packages, names do", "[worker][power]") {
     testing::FakeSysfs sysfs;
     sysfs.add_zone("intel-rapl:a", "package-10", 1);
     sysfs.add_zone("intel-rapl:a:0", "dram", 1);

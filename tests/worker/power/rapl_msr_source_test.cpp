@@ -57,6 +57,7 @@ TEST_CASE("RaplMsrSource: Intel package and DRAM, a wrap, upper bits masked", "[
     CHECK(energies[0].domain == "package-0");
     CHECK(energies[0].energy_j == Approx(0x200 * 6.103515625e-05));  // 31.25 mJ
     CHECK(energies[0].wraps == 1);
+    CHECK(energies[0].unit_j == 6.103515625e-05);
     CHECK(energies[1].domain == "dram-0");
     CHECK(energies[1].energy_j == Approx(0x1000 * 6.103515625e-05));
 }
@@ -73,6 +74,7 @@ TEST_CASE("RaplMsrSource: Haswell-X DRAM counts 2^-16 J whatever the unit regist
     RaplMsrSource source(std::move(device), intel(63), {{0, 0}});
     registers.registers[{0, msr::kIntelDramEnergy}] = 65536;
     CHECK(source.read()[1].energy_j == Approx(1.0));
+    CHECK(source.read()[1].unit_j == 1.0 / 65536);
 }
 
 TEST_CASE("RaplMsrSource: AMD reads its own registers, ESU 16, two packages, no DRAM",
@@ -94,7 +96,7 @@ TEST_CASE("RaplMsrSource: AMD reads its own registers, ESU 16, two packages, no 
     CHECK(source.notes().empty());
 }
 
-TEST_CASE("RaplMsrSource: no DRAM register is noted; a failed read flags the interval",
+TEST_CASE("RaplMsrSource: no DRAM register is noted, a failed read flags the interval",
           "[worker][power]") {
     auto device = std::make_unique<MapMsrDevice>();
     MapMsrDevice& registers = *device;

@@ -99,6 +99,7 @@ TEST_CASE("RaplSysfsSource: a counter that wraps during a run", "[worker][power]
     CHECK(energies[0].energy_j == Approx(1.0 + 1.32885));
     CHECK(energies[0].wraps == 1);
     CHECK(energies[0].unknown_intervals == 0);
+    CHECK(energies[0].unit_j == 1e-6);  // energy_uj's unit
 }
 
 TEST_CASE(

@@ -59,4 +59,57 @@ TEST_CASE("RunEnergyRecorder: attributes the samples around its marks, with trai
     CHECK(energy->largest_gap_s == Approx(2.0 + seconds(start, end)).margin(1e-6));
 }
 
+TEST_CASE("RunEnergyRecorder: a run longer than the ring keeps its first epochs",
+          "[worker][power]") {
+    // A meter sampling every microsecond at 50 W: the ring holds 8 ms of samples, and
+    // the run's 40 epochs of about 2 ms take several laps of it.
+    LocalRingMemory memory;
+    SampleRing ring = SampleRing::create(memory.data());
+    MeterDescription meter;
+    meter.source = PowerSourceKind::kRaplSysfs;
+    meter.domains = {"package-0"};
+    meter.idle_w = {5.0};
+    meter.period_s = 1e-6;
+    ring.describe(meter);
+    constexpr std::int64_t kStepNs = 1000;
+    constexpr double kWatts = 50.0;
+    std::int64_t next_ns = mark_now().time_ns;
+    std::uint64_t appended = 0;
+    const auto sample_until = [&](std::int64_t until_ns) {
+        for (; next_ns <= until_ns; next_ns += kStepNs, ++appended) {
+            EnergySample sample;
+            sample.time_ns = next_ns;
+            sample.energy_j.at(0) = kWatts * static_cast<double>(next_ns) * 1e-9;
+            ring.append(sample);
+        }
+    };
+    sample_until(mark_now().time_ns);
+    RunEnergyRecorder recorder(ring, true);
+    const RunMark before_start = mark_now();
+    recorder.start_run(1);
+    constexpr int kEpochs = 40;
+    for (int epoch = 0; epoch < kEpochs; ++epoch) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        sample_until(mark_now().time_ns);
+        recorder.end_epoch();
+    }
+    const RunMark after_last = mark_now();
+    sample_until(after_last.time_ns + kStepNs);
+    REQUIRE(appended > 4 * kRingCapacity);
+
+    const auto energy = recorder.finish();
+    REQUIRE(energy);
+    CHECK(energy->flags.empty());
+    REQUIRE(energy->gross_j.at(0).size() == kEpochs);
+    double total_j = 0.0;
+    for (const float joules : energy->gross_j[0]) {
+        CHECK(joules > 0.0F);  // an early epoch the ring lost would be 0 J
+        total_j += joules;
+    }
+    const double longest_s = static_cast<double>(after_last.time_ns - before_start.time_ns) * 1e-9;
+    CHECK(total_j <= kWatts * longest_s * 1.0001);
+    CHECK(total_j >= kWatts * kEpochs * 2e-3 * 0.999);
+    CHECK(energy->samples > static_cast<std::int64_t>(kRingCapacity));
+}
+
 }  // namespace joulesweep::worker::power

@@ -32,6 +32,7 @@ TEST_CASE("SampleRing: a description is seen only once written, by every view of
     description.source = PowerSourceKind::kRaplSysfs;
     description.domains = {"package-0", "dram-0"};
     description.idle_w = {41.5, 3.25};
+    description.unit_j = {1e-6, 1.52587890625e-05};
     description.period_s = 0.05;
     description.under_hypervisor = true;
     writer.describe(description);
@@ -40,6 +41,7 @@ TEST_CASE("SampleRing: a description is seen only once written, by every view of
     CHECK(seen->source == PowerSourceKind::kRaplSysfs);
     CHECK(seen->domains == description.domains);
     CHECK(seen->idle_w == description.idle_w);
+    CHECK(seen->unit_j == description.unit_j);
     CHECK(seen->period_s == 0.05);
     CHECK(seen->under_hypervisor);
 

@@ -47,8 +47,11 @@ Backend resolve_backend(Backend requested, const NetworkSpec& spec, int batch_si
         return requested;
     }
     static_cast<void>(batch_size);
-    const int widest =
-        spec.widths.empty() ? 0 : *std::max_element(spec.widths.begin(), spec.widths.end());
+    // The input counts as a layer: its width sets the first GEMM's inner dimension.
+    int widest = spec.input_width;
+    if (!spec.widths.empty()) {
+        widest = std::max(widest, *std::max_element(spec.widths.begin(), spec.widths.end()));
+    }
     return widest >= kOnednnFromWidth ? Backend::kOnednn : Backend::kEigen;
 }
 

@@ -92,28 +92,72 @@ IntervalEnergy energy_between(const std::vector<EnergySample>& samples,
         interval.energy_j.push_back(end.energy_j[domain] - start.energy_j[domain]);
     }
     interval.busy_cpu_s = end.busy_cpu_s - start.busy_cpu_s;
-    // The samples that bound or fall inside the interval.
-    const EnergySample* previous = nullptr;
-    const EnergySample* first = nullptr;
-    const EnergySample* last = nullptr;
-    for (const EnergySample& sample : samples) {
-        const bool inside = sample.time_ns > from_ns && sample.time_ns < to_ns;
-        interval.samples_inside += inside ? 1 : 0;
-        const bool relevant =
-            previous != nullptr && sample.time_ns > from_ns && previous->time_ns < to_ns;
-        if (relevant) {
-            interval.largest_gap_s =
-                std::max(interval.largest_gap_s, seconds(sample.time_ns - previous->time_ns));
-            first = first == nullptr ? previous : first;
-            last = &sample;
-        }
-        previous = &sample;
+    // Sample i and the one before it span part of the interval when i is at least the
+    // first after `from` and at most the first at or after `to`.
+    const auto first_after_from = static_cast<std::size_t>(
+        std::upper_bound(
+            samples.begin(),
+            samples.end(),
+            from_ns,
+            [](std::int64_t time, const EnergySample& sample) { return time < sample.time_ns; }) -
+        samples.begin());
+    const auto first_from_to = static_cast<std::size_t>(
+        std::lower_bound(
+            samples.begin(),
+            samples.end(),
+            to_ns,
+            [](const EnergySample& sample, std::int64_t time) { return sample.time_ns < time; }) -
+        samples.begin());
+    if (first_from_to > first_after_from) {
+        interval.samples_inside = static_cast<std::int64_t>(first_from_to - first_after_from);
     }
-    if (first != nullptr) {
-        interval.wraps = last->wraps - first->wraps;
-        interval.unknown_intervals = last->unknown_intervals - first->unknown_intervals;
+    interval.sample_at_to =
+        first_from_to < samples.size() && samples[first_from_to].time_ns == to_ns;
+    const std::size_t first_pair_end = std::max<std::size_t>(first_after_from, 1);
+    const std::size_t last_pair_end = std::min(first_from_to, samples.size() - 1);
+    if (first_pair_end > last_pair_end) {
+        return interval;
     }
+    for (std::size_t index = first_pair_end; index <= last_pair_end; ++index) {
+        interval.largest_gap_s = std::max(
+            interval.largest_gap_s, seconds(samples[index].time_ns - samples[index - 1].time_ns));
+    }
+    const EnergySample& first = samples[first_pair_end - 1];
+    const EnergySample& last = samples[last_pair_end];
+    interval.opening = SampleCounts{first.wraps, first.unknown_intervals};
+    interval.closing = SampleCounts{last.wraps, last.unknown_intervals};
+    interval.wraps = last.wraps - first.wraps;
+    interval.unknown_intervals = last.unknown_intervals - first.unknown_intervals;
     return interval;
+}
+
+IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals,
+                                 std::size_t domains) {
+    IntervalEnergy whole;
+    whole.energy_j.assign(domains, 0.0);
+    for (std::size_t index = 0; index < intervals.size(); ++index) {
+        const IntervalEnergy& part = intervals[index];
+        for (std::size_t domain = 0; domain < domains; ++domain) {
+            whole.energy_j[domain] += part.energy_j.at(domain);
+        }
+        whole.busy_cpu_s += part.busy_cpu_s;
+        // A sample exactly at a boundary between two parts is inside the whole.
+        const bool inner_boundary = index + 1 < intervals.size();
+        whole.samples_inside += part.samples_inside + (inner_boundary && part.sample_at_to ? 1 : 0);
+        whole.largest_gap_s = std::max(whole.largest_gap_s, part.largest_gap_s);
+        whole.covered = whole.covered && part.covered;
+        whole.opening = whole.opening ? whole.opening : part.opening;
+        whole.closing = part.closing ? part.closing : whole.closing;
+    }
+    if (!intervals.empty()) {
+        whole.sample_at_to = intervals.back().sample_at_to;
+    }
+    if (whole.opening && whole.closing) {
+        whole.wraps = whole.closing->wraps - whole.opening->wraps;
+        whole.unknown_intervals =
+            whole.closing->unknown_intervals - whole.opening->unknown_intervals;
+    }
+    return whole;
 }
 
 common::RunEnergy attribute_run(const std::vector<EnergySample>& samples,
@@ -121,6 +165,22 @@ common::RunEnergy attribute_run(const std::vector<EnergySample>& samples,
                                 const RunMark& start,
                                 const std::vector<RunMark>& epoch_ends,
                                 bool whole_node) {
+    std::vector<IntervalEnergy> node_epochs;
+    node_epochs.reserve(epoch_ends.size());
+    RunMark previous = start;
+    for (const RunMark& end : epoch_ends) {
+        node_epochs.push_back(
+            energy_between(samples, meter.domains.size(), previous.time_ns, end.time_ns));
+        previous = end;
+    }
+    return attribute_epochs(node_epochs, meter, start, epoch_ends, whole_node);
+}
+
+common::RunEnergy attribute_epochs(const std::vector<IntervalEnergy>& node_epochs,
+                                   const MeterDescription& meter,
+                                   const RunMark& start,
+                                   const std::vector<RunMark>& epoch_ends,
+                                   bool whole_node) {
     const std::size_t domains = meter.domains.size();
     common::RunEnergy energy;
     energy.source = std::string(to_text(meter.source));
@@ -132,13 +192,14 @@ common::RunEnergy attribute_run(const std::vector<EnergySample>& samples,
     for (std::size_t domain = 0; domain < domains; ++domain) {
         energy.idle_w.push_back(meter.idle_w.empty() ? 0.0F
                                                      : static_cast<float>(meter.idle_w.at(domain)));
+        energy.unit_j.push_back(meter.unit_j.empty() ? 0.0 : meter.unit_j.at(domain));
     }
     add_meter_flags(energy, meter, whole_node);
     if (epoch_ends.empty()) {
         return energy;
     }
     const RunMark& last = epoch_ends.back();
-    const IntervalEnergy run = energy_between(samples, domains, start.time_ns, last.time_ns);
+    const IntervalEnergy run = combine_intervals(node_epochs, domains);
     energy.samples = run.samples_inside;
     energy.largest_gap_s = run.largest_gap_s;
     energy.wraps = run.wraps;
@@ -148,9 +209,9 @@ common::RunEnergy attribute_run(const std::vector<EnergySample>& samples,
             ? std::clamp((last.own_cpu_s - start.own_cpu_s) / run.busy_cpu_s, 0.0, 1.0)
             : 1.0;
     RunMark previous = start;
-    for (const RunMark& end : epoch_ends) {
-        const IntervalEnergy epoch =
-            energy_between(samples, domains, previous.time_ns, end.time_ns);
+    for (std::size_t index = 0; index < epoch_ends.size(); ++index) {
+        const RunMark& end = epoch_ends[index];
+        const IntervalEnergy& epoch = node_epochs.at(index);
         const double elapsed_s = seconds(end.time_ns - previous.time_ns);
         double share = 1.0;
         if (!whole_node) {

@@ -48,6 +48,7 @@ NodeMeter::NodeMeter(std::unique_ptr<PowerSource> source,
     const EnergySample first = sample_now();
     for (const DomainEnergy& domain : source_->read()) {
         description_.domains.push_back(domain.domain);
+        description_.unit_j.push_back(domain.unit_j);
     }
     if (description_.domains.empty() || description_.domains.size() > kMaxMeterDomains) {
         throw common::PowerError(fmt::format("{} reports {} domains; a meter holds 1 to {}",

@@ -173,6 +173,7 @@ PerfPowerSource::PerfPowerSource(const fs::path& sysfs_root) {
             open_event.descriptor = static_cast<int>(descriptor);
             open_event.scale_j = event.scale_j;
             open_event.total.domain = domain_of(event.name, cpu);
+            open_event.total.unit_j = event.scale_j;
             events_.push_back(std::move(open_event));
             std::uint64_t count = 0;
             if (::read(events_.back().descriptor, &count, sizeof count) == sizeof count) {

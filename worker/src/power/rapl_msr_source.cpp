@@ -65,6 +65,7 @@ RaplMsrSource::RaplMsrSource(std::unique_ptr<MsrDevice> device,
             counter.unit_j = unit_j;
             counter.counter.start(device_->read(package_cpu, energy_msr) & kCounterMask);
             counter.total.domain = std::move(domain);
+            counter.total.unit_j = unit_j;
             counters_.push_back(std::move(counter));
         };
         add(fmt::format("package-{}", package_id),

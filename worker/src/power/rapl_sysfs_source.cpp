@@ -38,6 +38,7 @@ RaplSysfsSource::RaplSysfsSource(const std::filesystem::path& sysfs_root) {
         counter.start(*first);
         DomainEnergy total;
         total.domain = info.domain;
+        total.unit_j = kJoulesPerMicrojoule;  // energy_uj's unit; RAPL's own is coarser
         zones_.push_back(Zone{std::move(info), std::move(energy_uj), counter, total});
     }
 }

@@ -51,6 +51,7 @@ struct SampleRing::Layout {
     std::array<std::array<char, kDomainNameSize>, kMaxMeterDomains> domain_names{};
     std::int32_t has_idle = 0;
     std::array<double, kMaxMeterDomains> idle_w{};
+    std::array<double, kMaxMeterDomains> unit_j{};
     double period_s = 0.0;
     std::int32_t under_hypervisor = 0;
     std::array<Slot, kRingCapacity> slots;
@@ -83,6 +84,8 @@ void SampleRing::describe(const MeterDescription& description) {
         std::copy_n(text.begin(), std::min(text.size(), kDomainNameSize - 1), name.begin());
         layout_->idle_w.at(domain) =
             description.idle_w.empty() ? 0.0 : description.idle_w.at(domain);
+        layout_->unit_j.at(domain) =
+            description.unit_j.empty() ? 0.0 : description.unit_j.at(domain);
     }
     layout_->has_idle = description.idle_w.empty() ? 0 : 1;
     layout_->period_s = description.period_s;
@@ -137,6 +140,7 @@ std::optional<MeterDescription> SampleRing::description() const {
         if (layout_->has_idle != 0) {
             description.idle_w.push_back(layout_->idle_w.at(static_cast<std::size_t>(domain)));
         }
+        description.unit_j.push_back(layout_->unit_j.at(static_cast<std::size_t>(domain)));
     }
     description.period_s = layout_->period_s;
     description.under_hypervisor = layout_->under_hypervisor != 0;

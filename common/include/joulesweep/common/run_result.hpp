@@ -45,6 +45,7 @@ struct RunEnergy {
     std::string attribution;  // "whole_node" (the only training rank) or "cpu_time_share"
     std::vector<std::string> domains;
     std::vector<float> idle_w;                // per domain; 0 when no baseline was measured
+    std::vector<double> unit_j;               // per domain: the counter's unit, 0 for none
     std::vector<std::vector<float>> gross_j;  // [domain][epoch], this run's share
     std::vector<std::vector<float>> net_j;    // gross minus the share of idle power x time
     std::vector<float> share;                 // per epoch: 1, or this rank's CPU-time share

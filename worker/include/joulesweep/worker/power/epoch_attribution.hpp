@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "joulesweep/common/run_result.hpp"
@@ -15,21 +16,36 @@
 
 namespace joulesweep::worker::power {
 
+// A sample's running counts of corrected wraps and unknown intervals.
+struct SampleCounts {
+    std::int64_t wraps = 0;
+    std::int64_t unknown_intervals = 0;
+};
+
 struct IntervalEnergy {
     std::vector<double> energy_j;  // per domain
     double busy_cpu_s = 0.0;       // the node's busy CPU time
     std::int64_t samples_inside = 0;
+    bool sample_at_to = false;   // a sample exactly at `to`, in neither this nor the next
     double largest_gap_s = 0.0;  // longest time between two samples spanning the interval
     std::int64_t wraps = 0;
     std::int64_t unknown_intervals = 0;
+    // The counts of the first and last samples spanning the interval, so that adjacent
+    // intervals combine into one (combine_intervals); nullopt when no two samples span it.
+    std::optional<SampleCounts> opening;
+    std::optional<SampleCounts> closing;
     bool covered = true;  // false when no sample was at or before `from` or at or after `to`
 };
 
-// `samples` oldest first, as SampleRing::covering() returns them.
+// `samples` oldest first, as SampleRing::covering() returns them. It looks only at the
+// samples around the interval: O(log n) plus the samples inside.
 IntervalEnergy energy_between(const std::vector<EnergySample>& samples,
                               std::size_t domains,
                               std::int64_t from_ns,
                               std::int64_t to_ns);
+
+// Adjacent intervals, in order, as one: what energy_between would say of their union.
+IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals, std::size_t domains);
 
 // A moment of the run as the training rank saw it.
 struct RunMark {
@@ -48,5 +64,13 @@ common::RunEnergy attribute_run(const std::vector<EnergySample>& samples,
                                 const RunMark& start,
                                 const std::vector<RunMark>& epoch_ends,
                                 bool whole_node);
+
+// The same, from the node's energy in each epoch (energy_between of consecutive marks),
+// for a caller that measured the epochs as they ended (RunEnergyRecorder).
+common::RunEnergy attribute_epochs(const std::vector<IntervalEnergy>& node_epochs,
+                                   const MeterDescription& meter,
+                                   const RunMark& start,
+                                   const std::vector<RunMark>& epoch_ends,
+                                   bool whole_node);
 
 }  // namespace joulesweep::worker::power

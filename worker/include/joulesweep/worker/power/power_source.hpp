@@ -34,6 +34,9 @@ struct DomainEnergy {
     std::int64_t wraps = 0;  // counter wraparounds corrected
     std::int64_t unknown_intervals = 0;  // intervals whose energy could not be known (flagged)
     std::string note;  // why the last unknown interval was unknown; empty when none
+    // The counter's unit, the smallest step of energy it can show; 0 for energy
+    // integrated from power readings (IPMI) or modelled (the estimate).
+    double unit_j = 0.0;
 };
 
 class PowerSource {

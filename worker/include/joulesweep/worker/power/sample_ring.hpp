@@ -34,6 +34,7 @@ struct MeterDescription {
     PowerSourceKind source = PowerSourceKind::kEstimate;
     std::vector<std::string> domains;  // at most kMaxMeterDomains
     std::vector<double> idle_w;        // per domain; empty when no baseline was measured
+    std::vector<double> unit_j;        // per domain: DomainEnergy::unit_j
     double period_s = 0.0;
     bool under_hypervisor = false;
 };
