@@ -60,9 +60,10 @@ coordinator::ReportTable candidates_table(const power::PowerProbe& probe) {
     const power::PowerSource* chosen = probe.chosen.get();
     for (const power::PowerSourceCandidate& candidate : probe.candidates) {
         const bool used = chosen != nullptr && chosen->kind() == candidate.kind;
+        const bool wall = probe.wall && probe.wall->kind() == candidate.kind;
         table.rows.push_back({std::string(power::to_text(candidate.kind)),
                               candidate.available ? "yes" : "no",
-                              used ? "<- used" : "",
+                              used ? "<- used" : (wall ? "<- rest of node" : ""),
                               candidate.detail});
     }
     return table;
@@ -160,6 +161,13 @@ int run_energy_command(const std::vector<std::string>& arguments, CommandContext
                              probe.chosen->kind() == power::PowerSourceKind::kEstimate
                                  ? " (energy figures from this node are a model, labelled as such)"
                                  : "");
+    if (probe.wall) {
+        std::cout << fmt::format(
+            "Beside it: {}, read about once a second; the wall's joules minus {}'s are stored "
+            "as the rest of the node\n",
+            power::to_text(probe.wall->kind()),
+            power::to_text(probe.chosen->kind()));
+    }
     if (sample_s > 0.0) {
         print_sample(*probe.chosen, sample_s);
     }

@@ -34,12 +34,16 @@ JobEnergy::JobEnergy(MPI_Comm world, const JobEnergySettings& settings, bool com
             std::cout << "energy: not measured on this node: no source can run here (joulesweep "
                          "energy probe says why)\n";
         } else {
-            const std::string description = probe.chosen->description();
+            std::string description = probe.chosen->description();
+            if (probe.wall) {
+                description += fmt::format("; beside it, for the rest of the node, {}",
+                                           probe.wall->description());
+            }
             worker::power::MeterSettings meter_settings = settings.meter;
             meter_settings.under_hypervisor = probe.under_hypervisor;
             try {
                 meter_ = std::make_unique<worker::power::NodeMeter>(
-                    std::move(probe.chosen), *ring_, meter_settings);
+                    std::move(probe.chosen), *ring_, meter_settings, std::move(probe.wall));
                 std::cout << fmt::format("energy: {}; sampled every {:g} s; {}{}\n",
                                          description,
                                          meter_->description().period_s,

@@ -114,6 +114,8 @@ void put_energy(WireWriter& writer, const RunEnergy& energy) {
     writer.put(energy.wraps);
     writer.put(energy.unknown_intervals);
     put_strings(writer, energy.flags);
+    writer.put_string(energy.wall_source);
+    writer.put_array(energy.rest_of_node_j);
 }
 
 // Every per-epoch series must have one value per epoch: a short one would shift the
@@ -152,6 +154,14 @@ RunEnergy get_energy(WireReader& reader, std::size_t epochs) {
     energy.wraps = reader.get<std::int64_t>("energy_wraps");
     energy.unknown_intervals = reader.get<std::int64_t>("energy_unknown_intervals");
     energy.flags = get_strings(reader, "energy_flags");
+    energy.wall_source = reader.get_string("energy_wall_source");
+    energy.rest_of_node_j = reader.get_array<float>("energy_rest_of_node_j");
+    if (energy.wall_source.empty() && !energy.rest_of_node_j.empty()) {
+        throw MpiError("malformed result: energy_rest_of_node_j without a wall source");
+    }
+    if (!energy.wall_source.empty()) {
+        check(energy.rest_of_node_j, "energy_rest_of_node_j");
+    }
     return energy;
 }
 

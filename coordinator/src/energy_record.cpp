@@ -22,6 +22,8 @@ nlohmann::json provenance_without_share(const common::RunEnergy& energy) {
         {"wraps", energy.wraps},
         {"unknown_intervals", energy.unknown_intervals},
         {"flags", energy.flags},
+        {"wall_source",
+         energy.wall_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(energy.wall_source)},
     };
 }
 
@@ -58,6 +60,9 @@ EnergyRecord energy_record(const common::RunEnergy& energy, std::size_t epochs) 
         }
     }
     check(energy.share, "share");
+    if (!energy.wall_source.empty()) {
+        check(energy.rest_of_node_j, "rest_of_node_j");
+    }
     record.domain_gross_sql = rows_literal(energy.gross_j);
     record.domain_net_sql = rows_literal(energy.net_j);
     nlohmann::json provenance = provenance_without_share(energy);
@@ -87,6 +92,8 @@ void read_provenance(const std::string& json, common::RunEnergy& energy) {
         energy.wraps = provenance.at("wraps").get<std::int64_t>();
         energy.unknown_intervals = provenance.at("unknown_intervals").get<std::int64_t>();
         energy.flags = provenance.at("flags").get<std::vector<std::string>>();
+        const nlohmann::json& wall = provenance.at("wall_source");
+        energy.wall_source = wall.is_null() ? "" : wall.get<std::string>();
     } catch (const nlohmann::json::exception& error) {
         throw common::StorageError(fmt::format("malformed energy provenance: {}", error.what()));
     }

@@ -77,7 +77,7 @@ const std::string& complete_sql() {
         std::string columns;
         std::string casts;
         std::string parameters;
-        int parameter = 20;  // $1 coordinator, $2..$19 the fixed columns below
+        int parameter = 22;  // $1 coordinator, $2..$21 the fixed columns below
         for (const auto name : common::kStatisticNames) {
             columns += fmt::format(", {}", name);
             casts += fmt::format(", i.{}::real[]", name);
@@ -88,10 +88,11 @@ WITH incoming AS (
     SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::text[], $6::text[],
                          $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::text[],
                          $12::text[], $13::integer[], $14::text[], $15::text[], $16::text[],
-                         $17::text[], $18::text[], $19::text[]{})
+                         $17::text[], $18::text[], $19::text[], $20::text[], $21::text[]{})
         AS i(run_id, attempt, seed, host, slurm_job_id, software, widths, parameter_count,
              diverged, epoch_wall_s, backend, threads, energy_source, energy_gross_j,
-             energy_net_j, energy_domain_gross_j, energy_domain_net_j, energy_provenance{})
+             energy_net_j, energy_domain_gross_j, energy_domain_net_j, energy_provenance,
+             energy_wall_source, energy_rest_of_node_j{})
 ), won AS (
     UPDATE run r
     SET status = 'done', finished_at = now(), owner_id = NULL
@@ -102,12 +103,12 @@ WITH incoming AS (
 INSERT INTO result (run_id, attempt, coordinator_id, seed, host, slurm_job_id, software, widths,
                     parameter_count, diverged, epoch_wall_s, backend, threads, energy_source,
                     energy_gross_j, energy_net_j, energy_domain_gross_j, energy_domain_net_j,
-                    energy_provenance{})
+                    energy_provenance, energy_wall_source, energy_rest_of_node_j{})
 SELECT i.run_id, i.attempt, $1, i.seed, i.host, i.slurm_job_id, i.software::jsonb,
        i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[], i.backend,
        i.threads, i.energy_source, i.energy_gross_j::real[], i.energy_net_j::real[],
        i.energy_domain_gross_j::real[], i.energy_domain_net_j::real[],
-       i.energy_provenance::jsonb{}
+       i.energy_provenance::jsonb, i.energy_wall_source, i.energy_rest_of_node_j::real[]{}
 FROM incoming i JOIN won USING (run_id)
 ON CONFLICT (run_id) DO NOTHING
 RETURNING run_id
@@ -159,6 +160,9 @@ struct CompletionColumns {
     std::vector<std::optional<std::string>> energy_domain_gross_j;
     std::vector<std::optional<std::string>> energy_domain_net_j;
     std::vector<std::optional<std::string>> energy_provenance;
+    // NULL without a wall meter beside RAPL.
+    std::vector<std::optional<std::string>> energy_wall_sources;
+    std::vector<std::optional<std::string>> energy_rest_of_node_j;
     std::array<std::vector<std::string>, common::kStatisticCount> statistics;
 };
 
@@ -169,7 +173,9 @@ void add_energy(CompletionColumns& columns, const common::RunResult& result) {
                              &columns.energy_net_j,
                              &columns.energy_domain_gross_j,
                              &columns.energy_domain_net_j,
-                             &columns.energy_provenance}) {
+                             &columns.energy_provenance,
+                             &columns.energy_wall_sources,
+                             &columns.energy_rest_of_node_j}) {
             column->emplace_back();
         }
         return;
@@ -181,6 +187,14 @@ void add_energy(CompletionColumns& columns, const common::RunResult& result) {
     columns.energy_domain_gross_j.emplace_back(record.domain_gross_sql);
     columns.energy_domain_net_j.emplace_back(record.domain_net_sql);
     columns.energy_provenance.emplace_back(record.provenance_json);
+    if (result.energy->wall_source.empty()) {
+        columns.energy_wall_sources.emplace_back();
+        columns.energy_rest_of_node_j.emplace_back();
+    } else {
+        columns.energy_wall_sources.emplace_back(result.energy->wall_source);
+        columns.energy_rest_of_node_j.emplace_back(
+            sql_array_nan_as_null(result.energy->rest_of_node_j));
+    }
 }
 
 CompletionColumns completion_columns(const std::vector<RunCompletion>& completions) {
@@ -242,6 +256,8 @@ pqxx::result exec_complete(pqxx::work& transaction,
                                      sql_array(columns.energy_domain_gross_j),
                                      sql_array(columns.energy_domain_net_j),
                                      sql_array(columns.energy_provenance),
+                                     sql_array(columns.energy_wall_sources),
+                                     sql_array(columns.energy_rest_of_node_j),
                                      sql_array(std::get<Index>(columns.statistics))...);
 }
 

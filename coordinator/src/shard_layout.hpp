@@ -14,7 +14,7 @@
 namespace joulesweep::coordinator::shard {
 
 constexpr std::string_view kFormat = "joulesweep-shard";
-constexpr int kFormatVersion = 2;  // 2: energy
+constexpr int kFormatVersion = 3;  // 2: energy; 3: the rest of the node
 
 enum class ColumnKind { kInt64, kInt32, kUint8, kFloat64, kFloat32, kText };
 
@@ -47,6 +47,9 @@ const std::array<ColumnSpec, 33>& run_columns();
 constexpr std::string_view kEpochWallPath = "/epochs/epoch_wall_s";
 constexpr std::string_view kLayerWidthPath = "/layers/width";
 constexpr std::string_view kEnergyShareSeries = "energy_share";  // /epochs/, NaN without energy
+// /epochs/: the wall meter's joules minus RAPL's, NaN without a wall meter or where it
+// did not reach.
+constexpr std::string_view kRestOfNodeSeries = "energy_rest_of_node_j";
 constexpr std::string_view kEnergyGrossPath = "/energy/gross_j";
 constexpr std::string_view kEnergyNetPath = "/energy/net_j";
 constexpr std::size_t kProvenanceSize = 2048;

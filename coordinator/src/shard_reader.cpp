@@ -82,6 +82,7 @@ std::vector<Value> read_numbers(hid_t file,
 void restore_energy(common::RunEnergy& energy,
                     const shard::RunRow& row,
                     const std::vector<float>& shares,
+                    const std::vector<float>& rest_of_node,
                     const std::vector<float>& gross,
                     const std::vector<float>& net) {
     const auto epochs = static_cast<std::size_t>(row.epoch_count);
@@ -95,6 +96,10 @@ void restore_energy(common::RunEnergy& energy,
     }
     const auto first_epoch = shares.begin() + row.epoch_offset;
     energy.share.assign(first_epoch, first_epoch + row.epoch_count);
+    if (!energy.wall_source.empty()) {
+        const auto first_rest = rest_of_node.begin() + row.epoch_offset;
+        energy.rest_of_node_j.assign(first_rest, first_rest + row.epoch_count);
+    }
     for (std::size_t domain = 0; domain < energy.domains.size(); ++domain) {
         const auto first = static_cast<std::ptrdiff_t>(static_cast<std::size_t>(row.energy_offset) +
                                                        (domain * epochs));
@@ -161,6 +166,11 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
                                             shard::epoch_series_path(shard::kEnergyShareSeries),
                                             shard::ColumnKind::kFloat32,
                                             epochs);
+    const auto rest_of_node =
+        read_numbers<float>(file,
+                            shard::epoch_series_path(shard::kRestOfNodeSeries),
+                            shard::ColumnKind::kFloat32,
+                            epochs);
     const auto widths =
         read_numbers<std::int64_t>(file, shard::kLayerWidthPath, shard::ColumnKind::kInt64, layers);
     const auto gross = read_numbers<float>(
@@ -177,7 +187,7 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
                                                statistics[index].begin() + last);
         }
         if (result.energy) {
-            restore_energy(*result.energy, row, shares, gross, net);
+            restore_energy(*result.energy, row, shares, rest_of_node, gross, net);
         }
         const auto layer_first = static_cast<std::ptrdiff_t>(row.layer_offset);
         result.widths.assign(widths.begin() + layer_first,

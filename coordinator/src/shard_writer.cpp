@@ -93,9 +93,9 @@ struct Column {
 }  // namespace
 
 struct ShardWriter::Columns {
-    std::vector<Column> runs;  // in shard::run_columns() order
-    std::vector<Column>
-        series;  // epoch_wall_s, the statistics in kStatisticNames order, energy_share
+    std::vector<Column> runs;    // in shard::run_columns() order
+    std::vector<Column> series;  // epoch_wall_s, the statistics in kStatisticNames order,
+                                 // energy_share, energy_rest_of_node_j
     std::vector<Column> layers;  // just /layers/width
     std::vector<Column> energy;  // /energy/gross_j, /energy/net_j
 };
@@ -103,7 +103,7 @@ struct ShardWriter::Columns {
 namespace {
 
 // The per-epoch series `index` of a run (see Columns::series); a run without energy has
-// NaN shares.
+// NaN shares, and one without a wall meter NaN for the rest of the node.
 std::vector<float> series_of(const common::RunResult& result, std::size_t index) {
     if (index == 0) {
         return result.epoch_wall_s;
@@ -111,8 +111,12 @@ std::vector<float> series_of(const common::RunResult& result, std::size_t index)
     if (index <= common::kStatisticCount) {
         return result.statistics.at(index - 1);
     }
-    if (result.energy) {
+    const bool share = index == common::kStatisticCount + 1;
+    if (result.energy && share) {
         return result.energy->share;
+    }
+    if (result.energy && !share && !result.energy->wall_source.empty()) {
+        return result.energy->rest_of_node_j;
     }
     std::vector<float> no_energy(result.epoch_wall_s.size(),
                                  std::numeric_limits<float>::quiet_NaN());
@@ -172,6 +176,7 @@ ShardWriter::ShardWriter(const std::filesystem::path& path, const ShardIdentity&
             add_series(shard::epoch_series_path(name));
         }
         add_series(shard::epoch_series_path(shard::kEnergyShareSeries));
+        add_series(shard::epoch_series_path(shard::kRestOfNodeSeries));
         for (const auto path_in_file : {shard::kEnergyGrossPath, shard::kEnergyNetPath}) {
             columns_->energy.push_back(Column{
                 create_column(file_id_, path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),

@@ -52,6 +52,16 @@ std::string sql_array(const std::vector<float>& values) {
     return array_literal(values, append_float);
 }
 
+std::string sql_array_nan_as_null(const std::vector<float>& values) {
+    return array_literal(values, [](std::string& text, float value) {
+        if (std::isnan(value)) {
+            text += "NULL";
+        } else {
+            append_float(text, value);
+        }
+    });
+}
+
 std::string sql_array(const std::vector<std::int64_t>& values) {
     return fmt::format("{{{}}}", fmt::join(values, ","));
 }

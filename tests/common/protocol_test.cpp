@@ -100,6 +100,17 @@ TEST_CASE("protocol: a result's energy round-trips, a series of the wrong length
     CHECK(got.period_s == 0.1);
     CHECK(got.wraps == 1);
     CHECK(got.flags == expected.flags);
+    CHECK(got.wall_source == "ipmi_dcmi");
+    CHECK(testing::same_series(got.rest_of_node_j, expected.rest_of_node_j));
+
+    sent.result.energy->rest_of_node_j.pop_back();
+    CHECK_THROWS_WITH(decode_outcome(encode(sent)),
+                      Catch::Contains("energy_rest_of_node_j has 2 values for 3 epochs"));
+    sent.result.energy->wall_source.clear();  // a series without its source
+    CHECK_THROWS_WITH(decode_outcome(encode(sent)),
+                      Catch::Contains("energy_rest_of_node_j without a wall source"));
+    sent.result.energy->rest_of_node_j.clear();
+    CHECK(decode_outcome(encode(sent)).result.energy->wall_source.empty());
 
     sent.result.energy->net_j[1].pop_back();
     CHECK_THROWS_WITH(decode_outcome(encode(sent)),

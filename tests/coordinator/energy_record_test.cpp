@@ -25,6 +25,7 @@ TEST_CASE("energy_record: totals over the domains, 2-D literals and the provenan
     CHECK(read.domains == energy.domains);
     CHECK(read.idle_w == energy.idle_w);
     CHECK(read.unit_j == energy.unit_j);
+    CHECK(read.wall_source == "ipmi_dcmi");
     CHECK(read.train_rows == 640);
     CHECK(read.wraps == 1);
     CHECK(read.flags == energy.flags);

@@ -115,6 +115,18 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
                                             "FROM run_energy WHERE run_id = " +
                                                 quoted_id) ==
           "66.000 0.034375");  // 66 J / (3 epochs x 640 rows)
+    // The rest of the node: the wall's reads missed epoch 1 (NULL, not NaN).
+    CHECK(testing::query_value<std::string>(
+              database,
+              "SELECT energy_wall_source || ' ' || energy_rest_of_node_j::text" + energy_row) ==
+          "ipmi_dcmi {NULL,8,12}");
+    CHECK(testing::query_value<std::string>(database,
+                                            "SELECT epochs || ' ' || epochs_known || ' ' || "
+                                            "rest_of_node_j || ' ' || domains_j || ' ' || "
+                                            "round(rest_of_node_fraction::numeric, 4) "
+                                            "FROM run_rest_of_node WHERE run_id = " +
+                                                quoted_id) ==
+          "3 2 20 55 0.2667");  // 20 J beside 22 + 33 J of RAPL
     CHECK(testing::query_value<std::string>(
               database,
               "SELECT host || '|' || slurm_job_id || '|' || (software->>'joulesweep') FROM result "

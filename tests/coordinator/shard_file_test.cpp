@@ -50,6 +50,11 @@ ShardRun sample_run(std::int64_t run_id, int epochs) {
         run.result.energy->gross_j.resize(run.result.energy->domains.size());
         run.result.energy->net_j.resize(run.result.energy->domains.size());
         run.result.energy->idle_w.resize(run.result.energy->domains.size());
+        run.result.energy->unit_j.resize(run.result.energy->domains.size());
+        if (run_id == 3) {  // and no wall meter
+            run.result.energy->wall_source.clear();
+            run.result.energy->rest_of_node_j.clear();
+        }
     }
     return run;
 }
@@ -101,6 +106,9 @@ TEST_CASE("ShardWriter: batches read back run by run, with identity and every se
             CHECK(energy.gross_j == expected.result.energy->gross_j);
             CHECK(energy.net_j == expected.result.energy->net_j);
             CHECK(energy.share == expected.result.energy->share);
+            CHECK(energy.wall_source == expected.result.energy->wall_source);
+            CHECK(testing::same_series(energy.rest_of_node_j,
+                                       expected.result.energy->rest_of_node_j));
             CHECK(energy.samples == expected.result.energy->samples);
             CHECK(energy.flags == expected.result.energy->flags);
         }

@@ -1,5 +1,9 @@
 #include "sample_energy.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace joulesweep::testing {
 
 common::RunEnergy sample_energy(std::size_t epochs) {
@@ -18,7 +22,10 @@ common::RunEnergy sample_energy(std::size_t epochs) {
         energy.net_j[0].push_back(5.0F * value);
         energy.net_j[1].push_back(0.5F * value);
         energy.share.push_back(0.25F);
+        energy.rest_of_node_j.push_back(epoch == 0 ? std::numeric_limits<float>::quiet_NaN()
+                                                   : 4.0F * value);
     }
+    energy.wall_source = "ipmi_dcmi";
     energy.train_rows = 640;
     energy.samples = 42;
     energy.largest_gap_s = 0.125;
@@ -27,6 +34,12 @@ common::RunEnergy sample_energy(std::size_t epochs) {
     energy.unknown_intervals = 0;
     energy.flags = {"shared_node"};
     return energy;
+}
+
+bool same_series(const std::vector<float>& left, const std::vector<float>& right) {
+    return std::equal(left.begin(), left.end(), right.begin(), right.end(), [](float a, float b) {
+        return a == b || (std::isnan(a) && std::isnan(b));
+    });
 }
 
 }  // namespace joulesweep::testing

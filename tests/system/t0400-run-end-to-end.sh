@@ -50,7 +50,7 @@ for line in open(sys.argv[2]):
                              [float(x) for x in net.split()])
 with h5py.File(sys.argv[1], "r", swmr=True) as f:
     assert f.attrs["format"] == b"joulesweep-shard" or f.attrs["format"] == "joulesweep-shard", f.attrs["format"]
-    assert f.attrs["format_version"] == 2
+    assert f.attrs["format_version"] == 3
     json.loads(f.attrs["software"])
     runs = f["runs"]
     n = runs["run_id"].shape[0]
@@ -61,6 +61,7 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
     gross_j = f["energy/gross_j"][:]
     net_j = f["energy/net_j"][:]
     share = f["epochs/energy_share"][:]
+    rest_of_node = f["epochs/energy_rest_of_node_j"][:]
     for i in range(n):
         attempt, losses, widths, backend, threads, gross, net = expected[int(runs["run_id"][i])]
         assert runs["attempt"][i] == attempt
@@ -80,9 +81,11 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
         assert np.allclose(gross_j[eo:eo + ec], gross, rtol=1e-6), (gross_j[eo:eo + ec], gross)
         assert np.allclose(net_j[eo:eo + ec], net, rtol=1e-6), (net_j[eo:eo + ec], net)
         assert all(0 <= s <= 1 for s in share[first:first + count]), share[first:first + count]
+        assert np.isnan(rest_of_node[first:first + count]).all(), "no BMC here: no rest of the node"
+        assert provenance["wall_source"] is None, provenance
         assert all(j >= 0 for j in gross), gross
     assert sum(sum(v[5]) for v in expected.values()) > 0, "the runs used CPU time: some joules"
-    assert len(f["epochs"]) == 22
+    assert len(f["epochs"]) == 23
 PY
 # Energy: the job said where its joules come from, and the views add them up.
 expect_contains "$out" "energy: estimate: 10 W per busy core"
@@ -94,6 +97,10 @@ expect_contains "$out" "energy: estimate: 10 W per busy core"
 [[ $(fresh_query "SELECT count(*) FROM dataset_energy WHERE runs_measured = 8
                     AND abs(total_gross_j - (SELECT sum(gross_j) FROM run_energy r WHERE r.dataset = dataset_energy.dataset)) < 1e-6") == 2 ]] ||
     fail "dataset_energy: $(fresh_query "SELECT * FROM dataset_energy")"
+# No BMC beside RAPL here: no rest of the node, and the view says nothing.
+[[ $(fresh_query "SELECT count(*) FROM result WHERE energy_wall_source IS NULL AND energy_rest_of_node_j IS NULL") == 16 &&
+   $(fresh_query "SELECT count(*) FROM run_rest_of_node") == 0 ]] ||
+    fail "rest of the node without a BMC: $(fresh_query "SELECT run_id, energy_wall_source FROM result")"
 # Joules to a test loss every run reaches at its first epoch are that epoch's joules.
 [[ $(fresh_query "SELECT count(*) FROM energy_to_test_loss('Infinity') t JOIN result s USING (run_id)
                     WHERE t.epoch = 1 AND t.gross_j = s.energy_gross_j[1]") == 16 ]] ||

@@ -79,6 +79,13 @@ expect_contains "$out" "Used: ipmi_dcmi"
 awk '$1 == "node" && $3 > 290 && $3 <= 300 { found = 1 } END { exit !found }' <<<"$out" ||
     fail "the node should draw about 300 W during the sample: $out"
 
+# RAPL and the BMC on one node: RAPL measures, the BMC is read beside it.
+run_joulesweep energy probe --sysfs-root "$TEST_DIR/sys" --proc-root "$TEST_DIR/proc" "${bmc[@]}"
+expect_status 0 "energy probe with RAPL and a DCMI BMC"
+expect_contains "$out" "rapl_sysfs   yes        <- used          RAPL powercap:"
+expect_contains "$out" "ipmi_dcmi    yes        <- rest of node  IPMI DCMI power reading"
+expect_contains "$out" "Beside it: ipmi_dcmi, read about once a second; the wall's joules minus rapl_sysfs's are stored as the rest of the node"
+
 # A BMC without DCMI: the power sensor, and why not DCMI.
 start_bmc "$TEST_DIR/plain-bmc"
 plain_port=$bmc_port

@@ -200,3 +200,102 @@ TEST_CASE("attribute_run: an estimate, a VM, gaps and short epochs are all said"
 }
 
 }  // namespace joulesweep::worker::power
+
+namespace joulesweep::worker::power {
+namespace {
+
+// steady_node() with a wall meter drawing `wall_w`, read 0.05 s past every whole second
+// up to `last_read_s`: each sample carries the newest read, as the meter writes them
+// (none yet at t = 0).
+std::vector<EnergySample> with_wall(std::vector<EnergySample> samples,
+                                    double wall_w,
+                                    double last_read_s) {
+    constexpr double kReadOffsetS = 0.05;
+    for (EnergySample& sample : samples) {
+        const double t = static_cast<double>(sample.time_ns) / kSecond;
+        if (t < kReadOffsetS) {
+            continue;
+        }
+        const double read_s =
+            std::min(std::floor(t - kReadOffsetS + 1e-9) + kReadOffsetS, last_read_s);
+        sample.wall_time_ns = static_cast<std::int64_t>(std::lround(read_s * kSecond));
+        sample.wall_energy_j = wall_w * read_s;
+    }
+    return samples;
+}
+
+MeterDescription rapl_with_wall() {
+    MeterDescription meter = two_domains({0.0, 0.0});
+    meter.wall_source = PowerSourceKind::kIpmiDcmi;
+    return meter;
+}
+
+}  // namespace
+
+TEST_CASE("attribute_run: the rest of the node is the wall's energy minus the domains'",
+          "[worker][power]") {
+    // 100 W package and 10 W DRAM under a 150 W wall: 40 W for the rest of the node.
+    const auto samples = with_wall(steady_node(100.0, 10.0, 1.0, 0.1, 3.5), 150.0, 3.05);
+    const std::vector<RunMark> ends{at(1.5, 1.0), at(2.5, 2.0)};
+    const common::RunEnergy energy =
+        attribute_run(samples, rapl_with_wall(), at(0.5, 0.0), ends, true);
+    CHECK(energy.wall_source == "ipmi_dcmi");
+    REQUIRE(energy.rest_of_node_j.size() == 2);
+    CHECK(energy.rest_of_node_j[0] == Approx(40.0));
+    CHECK(energy.rest_of_node_j[1] == Approx(40.0));
+    CHECK_FALSE(has_flag(energy, "rest_of_node_partial"));
+    CHECK_FALSE(has_flag(energy, "rest_of_node_implausible"));
+
+    // An epoch past the wall's last read has no rest of the node: NaN, flagged.
+    const std::vector<RunMark> beyond{at(1.5, 1.0), at(3.2, 2.0)};
+    const common::RunEnergy partial =
+        attribute_run(samples, rapl_with_wall(), at(0.5, 0.0), beyond, true);
+    CHECK(partial.rest_of_node_j[0] == Approx(40.0));
+    CHECK(std::isnan(partial.rest_of_node_j[1]));
+    CHECK(has_flag(partial, "rest_of_node_partial"));
+
+    // On a shared node the rest is split as the domains are.
+    const common::RunEnergy shared = attribute_run(
+        samples, rapl_with_wall(), at(0.5, 0.0), {at(1.5, 0.25), at(2.5, 0.5)}, false);
+    CHECK(shared.rest_of_node_j[0] == Approx(0.25 * 40.0));
+}
+
+TEST_CASE("attribute_run: a wall below the domains is implausible, an unknown read unknown",
+          "[worker][power]") {
+    const std::vector<RunMark> ends{at(1.5, 1.0), at(2.5, 2.0)};
+    const auto under_wall = [&ends](double wall_w) {
+        return attribute_run(with_wall(steady_node(100.0, 10.0, 1.0, 0.1, 3.5), wall_w, 3.05),
+                             rapl_with_wall(),
+                             at(0.5, 0.0),
+                             ends,
+                             true);
+    };
+    // 100 W under the domains' 110 W: 10 W short, beyond 5% of the wall.
+    const common::RunEnergy below = under_wall(100.0);
+    CHECK(below.rest_of_node_j[0] == Approx(-10.0));
+    CHECK(has_flag(below, "rest_of_node_implausible"));
+    // 108 W: 2 W short, within the tolerance for once-a-second reads.
+    const common::RunEnergy close = under_wall(108.0);
+    CHECK_FALSE(has_flag(close, "rest_of_node_implausible"));
+
+    // The read at 2.05 s covers an unknown interval (1.05 s, 2.05 s]: both epochs touch it.
+    auto samples = with_wall(steady_node(100.0, 10.0, 1.0, 0.1, 3.5), 150.0, 3.05);
+    for (EnergySample& sample : samples) {
+        sample.wall_unknown_intervals = sample.wall_time_ns >= 2 * kSecond ? 1 : 0;  // from 2.05 s
+    }
+    const common::RunEnergy unknown =
+        attribute_run(samples, rapl_with_wall(), at(0.5, 0.0), ends, true);
+    CHECK(std::isnan(unknown.rest_of_node_j[0]));
+    CHECK(std::isnan(unknown.rest_of_node_j[1]));
+    const common::RunEnergy after =
+        attribute_run(samples, rapl_with_wall(), at(2.1, 0.0), {at(3.0, 1.0)}, true);
+    CHECK(after.rest_of_node_j[0] == Approx(0.9 * 40.0));
+
+    // Without a wall meter: nothing about the rest of the node.
+    const common::RunEnergy alone =
+        attribute_run(samples, two_domains({}), at(0.5, 0.0), ends, true);
+    CHECK(alone.wall_source.empty());
+    CHECK(alone.rest_of_node_j.empty());
+}
+
+}  // namespace joulesweep::worker::power

@@ -1,7 +1,9 @@
 #include "joulesweep/worker/power/node_meter.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <thread>
 
@@ -11,6 +13,8 @@
 #include "joulesweep/worker/power/run_energy_recorder.hpp"
 
 #include "fake_sysfs.hpp"
+#include "power_fixtures.hpp"
+#include "timed_epochs.hpp"
 
 namespace joulesweep::worker::power {
 namespace {
@@ -18,10 +22,12 @@ namespace {
 // A counter source whose power the test sets: energy = watts x time since it opened.
 class SteadySource final : public PowerSource {
 public:
-    explicit SteadySource(std::shared_ptr<std::atomic<double>> watts, std::size_t domains = 1)
-        : watts_(std::move(watts)), domains_(domains) {}
+    explicit SteadySource(std::shared_ptr<std::atomic<double>> watts,
+                          std::size_t domains = 1,
+                          PowerSourceKind kind = PowerSourceKind::kRaplSysfs)
+        : watts_(std::move(watts)), domains_(domains), kind_(kind) {}
 
-    PowerSourceKind kind() const noexcept override { return PowerSourceKind::kRaplSysfs; }
+    PowerSourceKind kind() const noexcept override { return kind_; }
 
     std::string description() const override { return "steady test source"; }
 
@@ -42,6 +48,7 @@ public:
 private:
     std::shared_ptr<std::atomic<double>> watts_;
     std::size_t domains_;
+    PowerSourceKind kind_;
     std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
     double energy_j_ = 0.0;
 };
@@ -69,14 +76,10 @@ TEST_CASE("sampling_period_s: the requested period, or a quarter of a counter's 
 TEST_CASE("NodeMeter: measures the idle baseline, then samples until destroyed",
           "[worker][power]") {
     testing::FakeSysfs files;
-    files.write_proc("stat", "cpu  100 0 50 9000 300 0 10 0 0 0\n");
     auto watts = std::make_shared<std::atomic<double>>(40.0);
     LocalRingMemory memory;
     const SampleRing reader = SampleRing::attach(memory.data());
-    MeterSettings settings;
-    settings.period_s = 0.01;
-    settings.idle_baseline_s = 0.2;
-    settings.proc_stat = files.proc() / "stat";
+    const MeterSettings settings = testing::test_meter_settings(files, 0.01, 0.2);
     {
         NodeMeter meter(
             std::make_unique<SteadySource>(watts, 2), SampleRing::create(memory.data()), settings);
@@ -122,13 +125,10 @@ TEST_CASE("NodeMeter: measures the idle baseline, then samples until destroyed",
 
 TEST_CASE("NodeMeter: a requested sample comes at once, not at the next tick", "[worker][power]") {
     testing::FakeSysfs files;
-    files.write_proc("stat", "cpu  100 0 50 9000 300 0 10 0 0 0\n");
     LocalRingMemory memory;
     const SampleRing reader = SampleRing::attach(memory.data());
-    MeterSettings settings;
-    settings.period_s = 30.0;  // no tick during the test
-    settings.idle_baseline_s = 0.0;
-    settings.proc_stat = files.proc() / "stat";
+    // A 30 s period: no tick during the test.
+    const MeterSettings settings = testing::test_meter_settings(files, 30.0, 0.0);
     auto watts = std::make_shared<std::atomic<double>>(100.0);
     const NodeMeter meter(
         std::make_unique<SteadySource>(watts), SampleRing::create(memory.data()), settings);
@@ -152,13 +152,44 @@ TEST_CASE("NodeMeter: a requested sample comes at once, not at the next tick", "
     CHECK(std::chrono::steady_clock::now() - asked < std::chrono::seconds(1));
 }
 
+TEST_CASE("NodeMeter: a wall meter beside RAPL, read once a second, gives the rest of the node",
+          "[worker][power]") {
+    testing::FakeSysfs files;
+    LocalRingMemory memory;
+    const SampleRing reader = SampleRing::attach(memory.data());
+    const MeterSettings settings = testing::test_meter_settings(files, 0.02, 0.0);
+    auto rapl_w = std::make_shared<std::atomic<double>>(100.0);
+    auto wall_w = std::make_shared<std::atomic<double>>(160.0);
+    const NodeMeter meter(std::make_unique<SteadySource>(rapl_w),
+                          SampleRing::create(memory.data()),
+                          settings,
+                          std::make_unique<SteadySource>(wall_w, 1, PowerSourceKind::kIpmiSensor));
+    REQUIRE(reader.description()->wall_source == PowerSourceKind::kIpmiSensor);
+    // Five epochs of 0.5 s: the wall's reads at about 0, 1 and 2 s reach the first three.
+    RunEnergyRecorder recorder(reader, true);
+    const std::vector<double> epoch_s =
+        testing::timed_epochs(recorder, 5, std::chrono::milliseconds(500));
+    const auto energy = recorder.finish();
+    REQUIRE(energy);
+    CHECK(energy->wall_source == "ipmi_sensor");
+    REQUIRE(energy->rest_of_node_j.size() == 5);
+    for (std::size_t epoch = 0; epoch < 3; ++epoch) {
+        CHECK(energy->rest_of_node_j[epoch] == Approx(60.0 * epoch_s[epoch]).epsilon(0.05));
+    }
+    const bool any_unknown = std::any_of(energy->rest_of_node_j.begin(),
+                                         energy->rest_of_node_j.end(),
+                                         [](float joules) { return std::isnan(joules); });
+    CHECK(any_unknown ==
+          (std::find(energy->flags.begin(), energy->flags.end(), "rest_of_node_partial") !=
+           energy->flags.end()));
+    CHECK(std::find(energy->flags.begin(), energy->flags.end(), "rest_of_node_implausible") ==
+          energy->flags.end());
+}
+
 TEST_CASE("NodeMeter: a source with more domains than a ring holds is refused", "[worker][power]") {
     testing::FakeSysfs files;
-    files.write_proc("stat", "cpu  100 0 50 9000 300 0 10 0 0 0\n");
     LocalRingMemory memory;
-    MeterSettings settings;
-    settings.idle_baseline_s = 0.0;
-    settings.proc_stat = files.proc() / "stat";
+    const MeterSettings settings = testing::test_meter_settings(files, 0.1, 0.0);
     auto watts = std::make_shared<std::atomic<double>>(1.0);
     CHECK_THROWS_WITH(NodeMeter(std::make_unique<SteadySource>(watts, kMaxMeterDomains + 1),
                                 SampleRing::create(memory.data()),

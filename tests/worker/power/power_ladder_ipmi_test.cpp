@@ -4,20 +4,14 @@
 
 #include "fake_sysfs.hpp"
 #include "ipmi_simulator.hpp"
+#include "power_fixtures.hpp"
 
 namespace joulesweep::worker::power {
 namespace {
 
 // A node without RAPL or perf (an empty sysfs), with a readable /proc/stat.
 PowerOptions no_counters(const testing::FakeSysfs& files, const IpmiTarget& ipmi) {
-    files.write_proc("stat", "cpu  100 0 50 9000 300 0 10 0 0 0\n");
-    files.write_proc("cpuinfo", "vendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 85\n");
-    PowerOptions options;
-    options.sysfs_root = files.sys();
-    options.dev_cpu_root = files.sys().parent_path() / "dev-cpu";
-    options.proc_root = files.proc();
-    options.ipmi = ipmi;
-    return options;
+    return testing::fake_node_options(files, ipmi);
 }
 
 const PowerSourceCandidate& candidate(const PowerProbe& probe, PowerSourceKind kind) {

@@ -35,6 +35,7 @@ TEST_CASE("SampleRing: a description is seen only once written, by every view of
     description.unit_j = {1e-6, 1.52587890625e-05};
     description.period_s = 0.05;
     description.under_hypervisor = true;
+    description.wall_source = PowerSourceKind::kIpmiSensor;
     writer.describe(description);
     const auto seen = reader.description();
     REQUIRE(seen);
@@ -44,6 +45,7 @@ TEST_CASE("SampleRing: a description is seen only once written, by every view of
     CHECK(seen->unit_j == description.unit_j);
     CHECK(seen->period_s == 0.05);
     CHECK(seen->under_hypervisor);
+    CHECK(seen->wall_source == PowerSourceKind::kIpmiSensor);
 
     description.idle_w.clear();  // no baseline stays "no baseline", not zeros
     writer.describe(description);
@@ -80,6 +82,16 @@ TEST_CASE("SampleRing: covering() returns the samples that bracket an interval",
     CHECK(times(ring.covering(-50, 50)) == std::vector<std::int64_t>{0, 100});
     CHECK(times(ring.covering(850, 2000)) == std::vector<std::int64_t>{800, 900});
     CHECK(ring.covering(250, 420).front().energy_j.at(0) == 4.0);
+    // The wall meter's read travels with each sample.
+    EnergySample walled = sample_at(1000, 30.0);
+    walled.wall_time_ns = 950;
+    walled.wall_energy_j = 12.5;
+    walled.wall_unknown_intervals = 2;
+    ring.append(walled);
+    const EnergySample back = ring.covering(1000, 1000).back();
+    CHECK(back.wall_time_ns == 950);
+    CHECK(back.wall_energy_j == 12.5);
+    CHECK(back.wall_unknown_intervals == 2);
 }
 
 TEST_CASE("SampleRing: once full, the oldest samples are overwritten and never returned torn",

@@ -1,6 +1,7 @@
 #include "joulesweep/worker/power/epoch_attribution.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 namespace joulesweep::worker::power {
@@ -51,6 +52,38 @@ Interpolated at(const std::vector<EnergySample>& samples, std::size_t domains, s
     return value;
 }
 
+// The wall meter's cumulative energy at `time`, linear between its two reads around it,
+// and their counts of unknown intervals. Samples repeat the newest read, so its times
+// never decrease.
+struct WallPoint {
+    double energy_j = 0.0;
+    std::int64_t unknown_before = 0;  // at the read at or before `time`
+    std::int64_t unknown_after = 0;   // at the read at or after it
+};
+
+std::optional<WallPoint> wall_at(const std::vector<EnergySample>& samples, std::int64_t time) {
+    const auto after = std::lower_bound(
+        samples.begin(), samples.end(), time, [](const EnergySample& sample, std::int64_t t) {
+            return sample.wall_time_ns < t;
+        });
+    if (after == samples.end() || after->wall_time_ns == 0) {
+        return std::nullopt;
+    }
+    if (after->wall_time_ns == time) {
+        return WallPoint{
+            after->wall_energy_j, after->wall_unknown_intervals, after->wall_unknown_intervals};
+    }
+    if (after == samples.begin() || (after - 1)->wall_time_ns == 0) {
+        return std::nullopt;
+    }
+    const EnergySample& low = *(after - 1);
+    const double weight = static_cast<double>(time - low.wall_time_ns) /
+                          static_cast<double>(after->wall_time_ns - low.wall_time_ns);
+    return WallPoint{low.wall_energy_j + (weight * (after->wall_energy_j - low.wall_energy_j)),
+                     low.wall_unknown_intervals,
+                     after->wall_unknown_intervals};
+}
+
 void add_flag(common::RunEnergy& energy, const char* flag) {
     if (std::find(energy.flags.begin(), energy.flags.end(), flag) == energy.flags.end()) {
         energy.flags.emplace_back(flag);
@@ -73,6 +106,36 @@ void add_meter_flags(common::RunEnergy& energy, const MeterDescription& meter, b
     }
 }
 
+// The wall's energy minus the domains' per epoch, in the epoch's share; NaN where the
+// wall's reads do not reach.
+void add_rest_of_node(common::RunEnergy& energy,
+                      const std::vector<IntervalEnergy>& node_epochs,
+                      PowerSourceKind wall_source) {
+    energy.wall_source = std::string(to_text(wall_source));
+    double wall_j = 0.0;
+    double rest_j = 0.0;
+    for (std::size_t epoch = 0; epoch < node_epochs.size(); ++epoch) {
+        const IntervalEnergy& interval = node_epochs[epoch];
+        if (!interval.wall_j) {
+            energy.rest_of_node_j.push_back(std::numeric_limits<float>::quiet_NaN());
+            add_flag(energy, "rest_of_node_partial");
+            continue;
+        }
+        double domains_j = 0.0;
+        for (const double joules : interval.energy_j) {
+            domains_j += joules;
+        }
+        energy.rest_of_node_j.push_back(
+            static_cast<float>(energy.share.at(epoch) * (*interval.wall_j - domains_j)));
+        wall_j += *interval.wall_j;
+        rest_j += *interval.wall_j - domains_j;
+    }
+    // The node cannot draw less than its CPUs and DRAM.
+    if (rest_j < -kRestOfNodeTolerance * std::max(wall_j, 0.0)) {
+        add_flag(energy, "rest_of_node_implausible");
+    }
+}
+
 }  // namespace
 
 IntervalEnergy energy_between(const std::vector<EnergySample>& samples,
@@ -92,6 +155,11 @@ IntervalEnergy energy_between(const std::vector<EnergySample>& samples,
         interval.energy_j.push_back(end.energy_j[domain] - start.energy_j[domain]);
     }
     interval.busy_cpu_s = end.busy_cpu_s - start.busy_cpu_s;
+    const std::optional<WallPoint> wall_start = wall_at(samples, from_ns);
+    const std::optional<WallPoint> wall_end = wall_at(samples, to_ns);
+    if (wall_start && wall_end && wall_end->unknown_after == wall_start->unknown_before) {
+        interval.wall_j = wall_end->energy_j - wall_start->energy_j;
+    }
     // Sample i and the one before it span part of the interval when i is at least the
     // first after `from` and at most the first at or after `to`.
     const auto first_after_from = static_cast<std::size_t>(
@@ -135,6 +203,9 @@ IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals,
                                  std::size_t domains) {
     IntervalEnergy whole;
     whole.energy_j.assign(domains, 0.0);
+    if (!intervals.empty()) {
+        whole.wall_j = 0.0;
+    }
     for (std::size_t index = 0; index < intervals.size(); ++index) {
         const IntervalEnergy& part = intervals[index];
         for (std::size_t domain = 0; domain < domains; ++domain) {
@@ -146,6 +217,8 @@ IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals,
         whole.samples_inside += part.samples_inside + (inner_boundary && part.sample_at_to ? 1 : 0);
         whole.largest_gap_s = std::max(whole.largest_gap_s, part.largest_gap_s);
         whole.covered = whole.covered && part.covered;
+        whole.wall_j = whole.wall_j && part.wall_j ? std::optional(*whole.wall_j + *part.wall_j)
+                                                   : std::nullopt;
         whole.opening = whole.opening ? whole.opening : part.opening;
         whole.closing = part.closing ? part.closing : whole.closing;
     }
@@ -237,6 +310,9 @@ common::RunEnergy attribute_epochs(const std::vector<IntervalEnergy>& node_epoch
     }
     if (energy.unknown_intervals > 0) {
         add_flag(energy, "unknown_intervals");
+    }
+    if (meter.wall_source) {
+        add_rest_of_node(energy, node_epochs, *meter.wall_source);
     }
     return energy;
 }

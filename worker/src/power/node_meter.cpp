@@ -16,6 +16,8 @@ namespace joulesweep::worker::power {
 namespace {
 
 constexpr double kShortestPeriodS = 1e-3;
+// A BMC updates its reading about once a second; asking more often only costs time.
+constexpr double kShortestWallPeriodS = 1.0;
 
 std::int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -37,9 +39,19 @@ double sampling_period_s(std::optional<double> smallest_wrap_j,
 
 NodeMeter::NodeMeter(std::unique_ptr<PowerSource> source,
                      SampleRing ring,
-                     const MeterSettings& settings)
-    : source_(std::move(source)), ring_(ring), proc_stat_(settings.proc_stat) {
+                     const MeterSettings& settings,
+                     std::unique_ptr<PowerSource> wall)
+    : source_(std::move(source)),
+      wall_(std::move(wall)),
+      ring_(ring),
+      proc_stat_(settings.proc_stat) {
     description_.source = source_->kind();
+    if (wall_) {
+        description_.wall_source = wall_->kind();
+        wall_period_ =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(
+                std::max(kShortestWallPeriodS, wall_->shortest_useful_period_s())));
+    }
     description_.period_s = sampling_period_s(
         source_->smallest_wrap_j(), settings, source_->shortest_useful_period_s());
     description_.under_hypervisor = settings.under_hypervisor;
@@ -100,7 +112,28 @@ EnergySample NodeMeter::sample_now() {
         sample.wraps += domains[domain].wraps;
         sample.unknown_intervals += domains[domain].unknown_intervals;
     }
+    read_wall_when_due();
+    sample.wall_time_ns = wall_reading_.wall_time_ns;
+    sample.wall_energy_j = wall_reading_.wall_energy_j;
+    sample.wall_unknown_intervals = wall_reading_.wall_unknown_intervals;
     return sample;
+}
+
+void NodeMeter::read_wall_when_due() {
+    if (!wall_ || (wall_reading_.wall_time_ns != 0 &&
+                   now_ns() - wall_reading_.wall_time_ns < wall_period_.count())) {
+        return;
+    }
+    // One domain, "node"; a source with more would be summed.
+    double energy_j = 0.0;
+    std::int64_t unknown_intervals = 0;
+    for (const DomainEnergy& domain : wall_->read()) {
+        energy_j += domain.energy_j;
+        unknown_intervals += domain.unknown_intervals;
+    }
+    wall_reading_.wall_time_ns = now_ns();
+    wall_reading_.wall_energy_j = energy_j;
+    wall_reading_.wall_unknown_intervals = unknown_intervals;
 }
 
 void NodeMeter::run() {

@@ -19,6 +19,19 @@
 
 namespace joulesweep::worker::power {
 
+namespace {
+
+bool measures_cpu_and_dram(PowerSourceKind kind) {
+    return kind == PowerSourceKind::kPerf || kind == PowerSourceKind::kRaplSysfs ||
+           kind == PowerSourceKind::kRaplMsr;
+}
+
+bool measures_whole_node(PowerSourceKind kind) {
+    return kind == PowerSourceKind::kIpmiDcmi || kind == PowerSourceKind::kIpmiSensor;
+}
+
+}  // namespace
+
 PowerProbe probe_power_sources(const PowerOptions& options) {
     PowerProbe probe;
     const std::optional<CpuIdentity> cpu = read_cpu_identity(options.proc_root / "cpuinfo");
@@ -34,6 +47,9 @@ PowerProbe probe_power_sources(const PowerOptions& options) {
             candidate.detail = source->description();
             if (!probe.chosen) {
                 probe.chosen = std::move(source);
+            } else if (!probe.wall && measures_cpu_and_dram(probe.chosen->kind()) &&
+                       measures_whole_node(kind)) {
+                probe.wall = std::move(source);
             }
         } catch (const common::Error& error) {
             candidate.detail = error.what();

@@ -28,6 +28,9 @@ struct Slot {
     std::array<std::atomic<double>, kMaxMeterDomains> energy_j;
     std::atomic<std::int64_t> wraps;
     std::atomic<std::int64_t> unknown_intervals;
+    std::atomic<std::int64_t> wall_time_ns;
+    std::atomic<double> wall_energy_j;
+    std::atomic<std::int64_t> wall_unknown_intervals;
 };
 
 static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t) &&
@@ -54,6 +57,7 @@ struct SampleRing::Layout {
     std::array<double, kMaxMeterDomains> unit_j{};
     double period_s = 0.0;
     std::int32_t under_hypervisor = 0;
+    std::int16_t wall_source = 0;  // 0: none
     std::array<Slot, kRingCapacity> slots;
 };
 
@@ -90,6 +94,9 @@ void SampleRing::describe(const MeterDescription& description) {
     layout_->has_idle = description.idle_w.empty() ? 0 : 1;
     layout_->period_s = description.period_s;
     layout_->under_hypervisor = description.under_hypervisor ? 1 : 0;
+    layout_->wall_source = description.wall_source
+                               ? static_cast<std::int16_t>(*description.wall_source)
+                               : std::int16_t{0};
     layout_->described.store(1, std::memory_order_release);
 }
 
@@ -103,6 +110,9 @@ void SampleRing::append(const EnergySample& sample) {
     }
     slot.wraps.store(sample.wraps, std::memory_order_relaxed);
     slot.unknown_intervals.store(sample.unknown_intervals, std::memory_order_relaxed);
+    slot.wall_time_ns.store(sample.wall_time_ns, std::memory_order_relaxed);
+    slot.wall_energy_j.store(sample.wall_energy_j, std::memory_order_relaxed);
+    slot.wall_unknown_intervals.store(sample.wall_unknown_intervals, std::memory_order_relaxed);
     layout_->appended.store(index + 1, std::memory_order_release);
 }
 
@@ -144,6 +154,9 @@ std::optional<MeterDescription> SampleRing::description() const {
     }
     description.period_s = layout_->period_s;
     description.under_hypervisor = layout_->under_hypervisor != 0;
+    if (layout_->wall_source != 0) {
+        description.wall_source = static_cast<PowerSourceKind>(layout_->wall_source);
+    }
     return description;
 }
 
@@ -192,6 +205,9 @@ std::vector<EnergySample> SampleRing::covering(std::int64_t from_ns, std::int64_
         }
         sample.wraps = slot.wraps.load(std::memory_order_relaxed);
         sample.unknown_intervals = slot.unknown_intervals.load(std::memory_order_relaxed);
+        sample.wall_time_ns = slot.wall_time_ns.load(std::memory_order_relaxed);
+        sample.wall_energy_j = slot.wall_energy_j.load(std::memory_order_relaxed);
+        sample.wall_unknown_intervals = slot.wall_unknown_intervals.load(std::memory_order_relaxed);
         samples.push_back(sample);
     }
     // The writer may have lapped the oldest slots while they were copied: drop those.

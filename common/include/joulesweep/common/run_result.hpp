@@ -56,6 +56,11 @@ struct RunEnergy {
     std::int64_t wraps = 0;                   // counter wraps corrected during the run
     std::int64_t unknown_intervals = 0;       // meter intervals whose energy was unknown
     std::vector<std::string> flags;           // "estimate", "shared_node", "no_baseline", ...
+    // With a wall meter (IPMI) beside RAPL: its source, and per epoch the rest of the
+    // node (the wall's joules minus the domains', in this run's share; NaN where the
+    // wall's reads did not reach). Both empty without one.
+    std::string wall_source;
+    std::vector<float> rest_of_node_j;
 };
 
 struct RunResult {

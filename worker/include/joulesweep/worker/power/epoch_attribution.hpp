@@ -4,7 +4,9 @@
 // interpolation of the cumulative counters, then this run's part of it. On a node with
 // one training rank the run gets all of it ("whole_node"); with several, each gets its
 // share of the node's busy CPU time ("cpu_time_share", an estimate, flagged as such).
-// Net joules subtract the idle baseline for the same time, in the same share.
+// Net joules subtract the idle baseline for the same time, in the same share. With a
+// wall meter beside RAPL, the rest of the node is the wall's energy minus the domains',
+// in the same share; a run whose rest is negative beyond its tolerance is flagged.
 
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +37,9 @@ struct IntervalEnergy {
     std::optional<SampleCounts> opening;
     std::optional<SampleCounts> closing;
     bool covered = true;  // false when no sample was at or before `from` or at or after `to`
+    // The wall meter's energy, interpolated between its own reads; nullopt without a
+    // wall meter, without a read on each side, or with an unknown interval between them.
+    std::optional<double> wall_j;
 };
 
 // `samples` oldest first, as SampleRing::covering() returns them. It looks only at the
@@ -56,6 +61,10 @@ struct RunMark {
 // Below this much node CPU time in an epoch, /proc/stat's 10 ms ticks make the epoch's
 // own share meaningless; such epochs take the whole run's share instead.
 constexpr double kShortestShareBasisS = 0.1;
+
+// The rest of the node may come out below zero by this fraction of the wall's energy
+// before it is called implausible: the wall is read once a second and interpolated.
+constexpr double kRestOfNodeTolerance = 0.05;
 
 // start is the run's start, epoch_ends one mark per epoch. Flags name everything a
 // reader must know to trust the numbers.

@@ -4,7 +4,9 @@
 // the node's ranks share. Before the first sample
 // it measures the idle baseline (the node's power while nothing trains). The period is
 // the requested one, shortened when a counter could otherwise wrap twice between two
-// reads at the node's power ceiling.
+// reads at the node's power ceiling. Beside a CPU-and-DRAM source (RAPL) it can read the
+// whole node's meter too (IPMI), no more often than that updates, so that the rest of
+// the node is known.
 
 #include <atomic>
 #include <chrono>
@@ -39,8 +41,12 @@ class NodeMeter {
 public:
     // Blocks for the idle baseline, describes the ring, appends the first sample and
     // starts the sampler thread. Throws PowerError when the source reports more domains
-    // than the ring holds or /proc/stat cannot be read.
-    NodeMeter(std::unique_ptr<PowerSource> source, SampleRing ring, const MeterSettings& settings);
+    // than the ring holds or /proc/stat cannot be read. `wall`, when given, is read
+    // beside `source` (PowerProbe::wall).
+    NodeMeter(std::unique_ptr<PowerSource> source,
+              SampleRing ring,
+              const MeterSettings& settings,
+              std::unique_ptr<PowerSource> wall = nullptr);
     ~NodeMeter();
     NodeMeter(const NodeMeter&) = delete;
     NodeMeter& operator=(const NodeMeter&) = delete;
@@ -54,9 +60,14 @@ public:
 
 private:
     EnergySample sample_now();
+    // Reads the wall source when its period has passed since the last read.
+    void read_wall_when_due();
     void run();
 
     std::unique_ptr<PowerSource> source_;
+    std::unique_ptr<PowerSource> wall_;
+    std::chrono::nanoseconds wall_period_{};
+    EnergySample wall_reading_;  // only the wall_* fields: the newest wall read
     SampleRing ring_;
     std::filesystem::path proc_stat_;
     MeterDescription description_;

@@ -31,7 +31,10 @@ struct PowerSourceCandidate {
 struct PowerProbe {
     std::vector<PowerSourceCandidate> candidates;  // in the ladder's order, best first
     std::unique_ptr<PowerSource> chosen;           // the first available one
-    bool under_hypervisor = false;                 // a VM: counters may be absent or emulated
+    // The BMC's reading of the whole node, when `chosen` is RAPL (CPU and DRAM only) and
+    // an IPMI rung answers too: read beside it, it tells the rest of the node.
+    std::unique_ptr<PowerSource> wall;
+    bool under_hypervisor = false;  // a VM: counters may be absent or emulated
 };
 
 // Tries every rung. `chosen` is null only when even the estimate cannot run (no

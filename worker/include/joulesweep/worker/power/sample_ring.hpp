@@ -27,6 +27,12 @@ struct EnergySample {
     std::array<double, kMaxMeterDomains> energy_j{};  // per domain, since the meter started
     std::int64_t wraps = 0;              // counter wraps corrected since the meter started
     std::int64_t unknown_intervals = 0;  // intervals whose energy was not known
+    // The wall meter's newest reading (IPMI beside RAPL, read about once a second): its
+    // own time, the node's energy since the meter started, and its unknown intervals.
+    // wall_time_ns is 0 when the meter has no wall source.
+    std::int64_t wall_time_ns = 0;
+    double wall_energy_j = 0.0;
+    std::int64_t wall_unknown_intervals = 0;
 };
 
 // What the samples are: written once, before the first sample.
@@ -37,6 +43,8 @@ struct MeterDescription {
     std::vector<double> unit_j;        // per domain: DomainEnergy::unit_j
     double period_s = 0.0;
     bool under_hypervisor = false;
+    // The whole node's meter beside a CPU-and-DRAM source, for the rest of the node.
+    std::optional<PowerSourceKind> wall_source;
 };
 
 class SampleRing {
