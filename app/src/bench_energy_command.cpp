@@ -29,7 +29,10 @@ meter, a sampler thread reads this node's best source every --energy-period seco
 (joulesweep energy probe shows which), the run marks its epochs, and its joules are
 attributed when it ends, as under joulesweep run. Run it pinned to one core (taskset
 -c 0) so that the sampler competes with training, as on a node whose every core
-trains; scripts/bench-energy.sh does. Target: the median run less than 1% slower.
+trains; scripts/bench-energy.sh does. It prints the slowdown of the medians, the median
+of the pairs' ratios with its 95% confidence interval (a pair runs back to back, so the
+machine's drift cancels in it), and the sampler thread's own CPU time. Target: less
+than 1% slower.
 
 )usage";
 
@@ -119,17 +122,22 @@ int run_bench_energy(const std::vector<std::string>& arguments, CommandContext& 
         "without a meter: median {:.4f} s per run\n"
         "with a meter:    median {:.4f} s per run ({} samples, {:.3g} J per run)\n"
         "slowdown: {:+.2f}% (medians)\n"
+        "slowdown: {:+.2f}% (median of the pairs' ratios; 95% confidence interval {:+.2f}% to "
+        "{:+.2f}%)\n"
         "the sampler thread's own CPU time: {:.4f} s, {:.3f}% of the runs' wall time\n\n",
         result.median_off_s,
         result.median_on_s,
         result.samples,
         result.joules_per_run,
         100 * result.slowdown,
+        100 * result.paired_slowdown,
+        100 * result.paired_low,
+        100 * result.paired_high,
         result.sampler_cpu_s,
         100 * result.sampler_share);
     std::cout << fmt::format(
         "| {} {} d{} {} params, {} epochs, batch {} | {:g} s | {} | {:.4f} | "
-        "{:.4f} | {:+.2f}% | {:.3f}% |\n",
+        "{:.4f} | {:+.2f}% | {:+.2f}% ({:+.2f}% to {:+.2f}%) | {:.3f}% |\n",
         config.dataset,
         shape,
         config.depth,
@@ -141,6 +149,9 @@ int run_bench_energy(const std::vector<std::string>& arguments, CommandContext& 
         result.median_off_s,
         result.median_on_s,
         100 * result.slowdown,
+        100 * result.paired_slowdown,
+        100 * result.paired_low,
+        100 * result.paired_high,
         100 * result.sampler_share);
     return 0;
 }

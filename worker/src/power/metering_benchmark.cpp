@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <optional>
 
@@ -15,10 +16,32 @@ namespace {
 constexpr std::uint64_t kSeed = 1;
 
 double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t middle = values.size() / 2;
-    return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    return median_interval(std::move(values)).median;
 }
+
+}  // namespace
+
+MedianInterval median_interval(std::vector<double> values) {
+    if (values.empty()) {
+        throw common::InternalError("median_interval: no values");
+    }
+    constexpr double kNormal95 = 1.96;
+    std::sort(values.begin(), values.end());
+    const auto count = static_cast<double>(values.size());
+    const std::size_t middle = values.size() / 2;
+    MedianInterval interval;
+    interval.median =
+        values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    const double spread = kNormal95 * std::sqrt(count);
+    // 1-based ranks to 0-based indices, kept inside the values.
+    const double low_rank = std::floor((count - spread) / 2);
+    const double high_rank = std::ceil(1 + ((count + spread) / 2));
+    interval.low = values[static_cast<std::size_t>(std::clamp(low_rank - 1, 0.0, count - 1))];
+    interval.high = values[static_cast<std::size_t>(std::clamp(high_rank - 1, 0.0, count - 1))];
+    return interval;
+}
+
+namespace {
 
 // One run's wall time; with a recorder, its marks and the attribution included.
 double timed_run(const MeteringBenchmarkCase& benchmark,
@@ -100,6 +123,14 @@ MeteringBenchmarkResult measure_metering(const MeteringBenchmarkCase& benchmark,
     result.median_off_s = median(result.off_s);
     result.median_on_s = median(result.on_s);
     result.slowdown = (result.median_on_s / result.median_off_s) - 1;
+    std::vector<double> pair_slowdowns;
+    for (std::size_t pair = 0; pair < result.on_s.size(); ++pair) {
+        pair_slowdowns.push_back((result.on_s[pair] / result.off_s.at(pair)) - 1);
+    }
+    const MedianInterval paired = median_interval(pair_slowdowns);
+    result.paired_slowdown = paired.median;
+    result.paired_low = paired.low;
+    result.paired_high = paired.high;
     result.joules_per_run = joules / benchmark.pairs;
     double on_total_s = 0;
     for (const double seconds : result.on_s) {
