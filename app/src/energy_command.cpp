@@ -39,8 +39,9 @@ and why each better one was not used:
   estimate     busy CPU time x a fixed power per busy core: a model, not a measurement
 
 Run it as the user and on the kind of node that will run the jobs: permissions decide
-most of the answer. --sample reads the chosen source twice and prints joules and mean
-watts per domain. The BMC is this node's own (in-band, --ipmi-device, root only) unless
+most of the answer. When a RAPL source is used and a BMC answers too, the BMC is marked
+"<- rest of node": a job reads it beside RAPL and stores the difference. --sample reads
+the chosen source twice and prints joules and mean watts per domain. The BMC is this node's own (in-band, --ipmi-device, root only) unless
 --ipmi-host names one on the network. The roots are options so that a copy of another
 node's files can be examined here.
 

@@ -6,6 +6,25 @@
 #include <catch2/catch.hpp>
 
 namespace joulesweep::worker::power {
+namespace {
+
+// A ring described as one package domain of `source`, with `idle_w` of baseline.
+SampleRing one_package_ring(LocalRingMemory& memory,
+                            PowerSourceKind source,
+                            double idle_w,
+                            double period_s) {
+    SampleRing ring = SampleRing::create(memory.data());
+    MeterDescription meter;
+    meter.source = source;
+    meter.domains = {"package-0"};
+    meter.idle_w = {idle_w};
+    meter.period_s = period_s;
+    ring.describe(meter);
+    return ring;
+}
+
+}  // namespace
+
 TEST_CASE("RunEnergyRecorder: no meter on the node, no energy", "[worker][power]") {
     LocalRingMemory memory;
     const SampleRing ring = SampleRing::create(memory.data());
@@ -18,13 +37,7 @@ TEST_CASE("RunEnergyRecorder: no meter on the node, no energy", "[worker][power]
 TEST_CASE("RunEnergyRecorder: attributes the samples around its marks, with train rows",
           "[worker][power]") {
     LocalRingMemory memory;
-    SampleRing ring = SampleRing::create(memory.data());
-    MeterDescription meter;
-    meter.source = PowerSourceKind::kPerf;
-    meter.domains = {"package-0"};
-    meter.idle_w = {10.0};
-    meter.period_s = 0.01;
-    ring.describe(meter);
+    SampleRing ring = one_package_ring(memory, PowerSourceKind::kPerf, 10.0, 0.01);
     RunEnergyRecorder recorder(ring, true);
     // The recorder's own marks fall between these, whatever the scheduler does.
     const RunMark before_start = mark_now();
@@ -64,13 +77,7 @@ TEST_CASE("RunEnergyRecorder: a run longer than the ring keeps its first epochs"
     // A meter sampling every microsecond at 50 W: the ring holds 8 ms of samples, and
     // the run's 40 epochs of about 2 ms take several laps of it.
     LocalRingMemory memory;
-    SampleRing ring = SampleRing::create(memory.data());
-    MeterDescription meter;
-    meter.source = PowerSourceKind::kRaplSysfs;
-    meter.domains = {"package-0"};
-    meter.idle_w = {5.0};
-    meter.period_s = 1e-6;
-    ring.describe(meter);
+    SampleRing ring = one_package_ring(memory, PowerSourceKind::kRaplSysfs, 5.0, 1e-6);
     constexpr std::int64_t kStepNs = 1000;
     constexpr double kWatts = 50.0;
     std::int64_t next_ns = mark_now().time_ns;

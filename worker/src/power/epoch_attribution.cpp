@@ -203,9 +203,6 @@ IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals,
                                  std::size_t domains) {
     IntervalEnergy whole;
     whole.energy_j.assign(domains, 0.0);
-    if (!intervals.empty()) {
-        whole.wall_j = 0.0;
-    }
     for (std::size_t index = 0; index < intervals.size(); ++index) {
         const IntervalEnergy& part = intervals[index];
         for (std::size_t domain = 0; domain < domains; ++domain) {
@@ -217,8 +214,6 @@ IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals,
         whole.samples_inside += part.samples_inside + (inner_boundary && part.sample_at_to ? 1 : 0);
         whole.largest_gap_s = std::max(whole.largest_gap_s, part.largest_gap_s);
         whole.covered = whole.covered && part.covered;
-        whole.wall_j = whole.wall_j && part.wall_j ? std::optional(*whole.wall_j + *part.wall_j)
-                                                   : std::nullopt;
         whole.opening = whole.opening ? whole.opening : part.opening;
         whole.closing = part.closing ? part.closing : whole.closing;
     }

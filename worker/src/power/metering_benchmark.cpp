@@ -87,6 +87,9 @@ MeteringBenchmarkResult measure_metering(const MeteringBenchmarkCase& benchmark,
             throw common::PowerError("bench energy: no energy source can run here");
         }
         result.source = probe.chosen->description();
+        if (probe.wall) {
+            result.source += "; beside it, for the rest of the node, " + probe.wall->description();
+        }
     }
     LocalRingMemory memory;
     MeterSettings settings = benchmark.meter;
@@ -108,7 +111,7 @@ MeteringBenchmarkResult measure_metering(const MeteringBenchmarkCase& benchmark,
             PowerProbe probe = probe_power_sources(benchmark.sources);
             settings.under_hypervisor = probe.under_hypervisor;
             const SampleRing ring = SampleRing::create(memory.data());
-            const NodeMeter meter(std::move(probe.chosen), ring, settings);
+            const NodeMeter meter(std::move(probe.chosen), ring, settings, std::move(probe.wall));
             RunEnergyRecorder recorder(ring, true);
             const double cpu_before = meter.sampler_cpu_s();
             result.on_s.push_back(timed_run(benchmark, dataset, &recorder, &joules));

@@ -76,13 +76,9 @@ void RunEnergyRecorder::collect_samples() {
 }
 
 void RunEnergyRecorder::measure_covered_epochs() {
-    const std::size_t domains = meter_->domains.size();
     while (node_epochs_.size() < epoch_ends_.size() && !kept_.empty() &&
            kept_.back().time_ns >= epoch_ends_[node_epochs_.size()].time_ns) {
-        const std::size_t epoch = node_epochs_.size();
-        const RunMark& from = epoch == 0 ? start_ : epoch_ends_[epoch - 1];
-        node_epochs_.push_back(
-            energy_between(kept_, domains, from.time_ns, epoch_ends_[epoch].time_ns));
+        node_epochs_.push_back(measure_epoch(node_epochs_.size()));
     }
     if (node_epochs_.empty()) {
         return;
@@ -95,6 +91,12 @@ void RunEnergyRecorder::measure_covered_epochs() {
     if (first_after - kept_.begin() > 1) {
         kept_.erase(kept_.begin(), first_after - 1);
     }
+}
+
+IntervalEnergy RunEnergyRecorder::measure_epoch(std::size_t epoch) const {
+    const RunMark& from = epoch == 0 ? start_ : epoch_ends_[epoch - 1];
+    return energy_between(
+        kept_, meter_->domains.size(), from.time_ns, epoch_ends_.at(epoch).time_ns);
 }
 
 std::optional<common::RunEnergy> RunEnergyRecorder::finish() {
@@ -119,9 +121,7 @@ std::optional<common::RunEnergy> RunEnergyRecorder::finish() {
     measure_covered_epochs();
     // Epochs no sample reaches (the meter stalled): held at the newest, flagged uncovered.
     for (std::size_t epoch = node_epochs_.size(); epoch < epoch_ends_.size(); ++epoch) {
-        const RunMark& from = epoch == 0 ? start_ : epoch_ends_[epoch - 1];
-        node_epochs_.push_back(energy_between(
-            kept_, meter_->domains.size(), from.time_ns, epoch_ends_[epoch].time_ns));
+        node_epochs_.push_back(measure_epoch(epoch));
     }
     common::RunEnergy energy =
         attribute_epochs(node_epochs_, *meter_, start_, epoch_ends_, whole_node_);

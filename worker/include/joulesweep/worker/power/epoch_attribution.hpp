@@ -49,7 +49,8 @@ IntervalEnergy energy_between(const std::vector<EnergySample>& samples,
                               std::int64_t from_ns,
                               std::int64_t to_ns);
 
-// Adjacent intervals, in order, as one: what energy_between would say of their union.
+// Adjacent intervals, in order, as one: what energy_between would say of their union,
+// but for wall_j, which the rest of the node takes per epoch (left nullopt).
 IntervalEnergy combine_intervals(const std::vector<IntervalEnergy>& intervals, std::size_t domains);
 
 // A moment of the run as the training rank saw it.

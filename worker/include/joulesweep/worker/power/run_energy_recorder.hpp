@@ -36,6 +36,8 @@ private:
     // Measures every epoch whose end a kept sample reaches, then drops the samples
     // before the last one at or before the next epoch's start.
     void measure_covered_epochs();
+    // The node's energy in epoch `epoch` from the kept samples.
+    IntervalEnergy measure_epoch(std::size_t epoch) const;
 
     const SampleRing& ring_;
     bool whole_node_;
