@@ -83,7 +83,9 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
     std::string networks_text = "3x64,5x512,6x2048,20x128";
     std::string batches_text = "32,256";
     std::string threads_text = "1";
-    std::string backends_text = "eigen,onednn";
+    std::string backends_text = worker::backend_available(worker::Backend::kPacked)
+                                    ? "eigen,onednn,packed"
+                                    : "eigen,onednn";
     worker::TrainingBenchmarkCase base;
     CommandOptions options{kUsage, help_section("Options for bench training"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
@@ -98,7 +100,7 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
         "threads per measurement (OpenMP, used by oneDNN; Eigen stays single-threaded)")(
         "backends",
         po::value<std::string>(&backends_text)->value_name("B,...")->default_value(backends_text),
-        "eigen and/or onednn")(
+        "eigen, onednn and/or packed")(
         "input-width",
         po::value<int>(&base.input_width)->value_name("N")->default_value(base.input_width),
         "synthetic input features")(
@@ -118,7 +120,7 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
         const worker::Backend backend = worker::parse_backend(name);
         if (backend == worker::Backend::kAuto) {
             throw common::ConfigError(
-                "bench training: --backends takes eigen and onednn, not auto");
+                "bench training: --backends takes eigen, onednn and packed, not auto");
         }
         backends.push_back(backend);
     }

@@ -56,7 +56,7 @@ const Words& optimizer_names() {
 }
 
 const Words& backend_names() {
-    static const Words words{"auto", "eigen", "onednn"};
+    static const Words words{"auto", "eigen", "onednn", "packed"};
     return words;
 }
 

@@ -69,7 +69,7 @@ train --seed 5 --backend onednn --threads 2
 expect_contains "$out" "trained by onednn on 2 threads"
 train --backend mkl
 expect_status 2 "train --backend mkl"
-expect_contains "$err" "unknown backend 'mkl': expected auto, eigen or onednn"
+expect_contains "$err" "unknown backend 'mkl': expected auto, eigen, onednn or packed"
 
 run_joulesweep train --datasets-dir "$datasets" --dataset adult --epochs 1
 expect_status 1 "train on a dataset that is not prepared"

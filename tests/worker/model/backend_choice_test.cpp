@@ -17,26 +17,34 @@ NetworkSpec widths(std::vector<int> layers, int inputs = 8) {
 
 }  // namespace
 
-TEST_CASE("parse_backend: the three names round-trip, anything else names the choices",
+TEST_CASE("parse_backend: the four names round-trip, anything else names the choices",
           "[worker][model]") {
-    for (const Backend backend : {Backend::kAuto, Backend::kEigen, Backend::kOnednn}) {
+    for (const Backend backend :
+         {Backend::kAuto, Backend::kEigen, Backend::kOnednn, Backend::kPacked}) {
         CHECK(parse_backend(backend_name(backend)) == backend);
     }
     CHECK_THROWS_WITH(parse_backend("mkl"),
-                      "unknown backend 'mkl': expected auto, eigen or onednn");
+                      "unknown backend 'mkl': expected auto, eigen, onednn or packed");
     CHECK_THROWS_AS(parse_backend(""), common::ConfigError);
 }
 
-TEST_CASE("resolve_backend: an explicit backend stays, auto picks by the widest layer or input",
+TEST_CASE("resolve_backend: an explicit backend stays, auto picks by layer and input width",
           "[worker][model]") {
+    REQUIRE(backend_available(Backend::kPacked));  // AVX2 and FMA, as on every machine here
+    CHECK(backend_available(Backend::kEigen));
     CHECK(resolve_backend(Backend::kEigen, widths({2048, 1}), 256) == Backend::kEigen);
     CHECK(resolve_backend(Backend::kOnednn, widths({4, 1}), 32) == Backend::kOnednn);
-    CHECK(resolve_backend(Backend::kAuto, widths({2048, 2048, 10}), 256) == Backend::kOnednn);
-    CHECK(resolve_backend(Backend::kAuto, widths({64, 64, 10}), 32) == Backend::kOnednn);
-    CHECK(resolve_backend(Backend::kAuto, widths({32, 1}), 32) == Backend::kOnednn);
-    CHECK(resolve_backend(Backend::kAuto, widths({16, 16, 1}), 256) == Backend::kEigen);
-    CHECK(resolve_backend(Backend::kAuto, widths({4, 1}), 32) == Backend::kEigen);
-    CHECK(resolve_backend(Backend::kAuto, widths({4, 10}, 784), 32) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kPacked, widths({4, 1}), 32) == Backend::kPacked);
+    // A layer 32 wide or more: packed.
+    CHECK(resolve_backend(Backend::kAuto, widths({2048, 2048, 10}), 256) == Backend::kPacked);
+    CHECK(resolve_backend(Backend::kAuto, widths({64, 64, 10}), 32) == Backend::kPacked);
+    CHECK(resolve_backend(Backend::kAuto, widths({32, 1}, 784), 32) == Backend::kPacked);
+    // Narrower layers: oneDNN on a deep input, else packed from 16 wide, Eigen below.
+    CHECK(resolve_backend(Backend::kAuto, widths({16, 10}, 784), 32) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kAuto, widths({4, 10}, 256), 32) == Backend::kOnednn);
+    CHECK(resolve_backend(Backend::kAuto, widths({16, 16, 1}, 32), 256) == Backend::kPacked);
+    CHECK(resolve_backend(Backend::kAuto, widths({8, 8, 10}, 32), 256) == Backend::kEigen);
+    CHECK(resolve_backend(Backend::kAuto, widths({4, 1}, 255), 32) == Backend::kEigen);
 }
 
 }  // namespace joulesweep::worker

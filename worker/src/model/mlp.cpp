@@ -8,6 +8,7 @@
 
 #include "model/eigen_mlp.hpp"
 #include "model/onednn_mlp.hpp"
+#include "model/packed_mlp.hpp"
 
 namespace joulesweep::worker {
 
@@ -129,6 +130,8 @@ std::unique_ptr<Mlp> make_mlp(Backend backend, NetworkSpec spec, RandomStream& r
             return std::make_unique<EigenMlp>(std::move(spec), random);
         case Backend::kOnednn:
             return std::make_unique<OnednnMlp>(std::move(spec), random);
+        case Backend::kPacked:
+            return std::make_unique<PackedMlp>(std::move(spec), random);
         case Backend::kAuto:
             break;
     }

@@ -1,5 +1,6 @@
 #include "joulesweep/worker/model/optimizer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -112,12 +113,40 @@ public:
                         first_,
                         second_,
                         [rate](auto weight, auto gradient, auto first, auto second) {
-                            constexpr auto kB1 = static_cast<float>(kBeta1);
-                            constexpr auto kB2 = static_cast<float>(kBeta2);
-                            first = (kB1 * first) + ((1.0F - kB1) * gradient);
-                            second = (kB2 * second) + ((1.0F - kB2) * gradient.square());
-                            weight -= rate * first / (second.sqrt() + kEpsilon);
+                            update(rate,
+                                   weight.size(),
+                                   weight.data(),
+                                   gradient.data(),
+                                   first.data(),
+                                   second.data());
                         });
+    }
+
+private:
+    // One pass over memory, chunk by chunk: as three Eigen statements over whole
+    // tensors it was three passes, 10 array streams instead of 7, and for wide networks
+    // the update is bound by memory bandwidth (a tenth of a training step). Each chunk
+    // stays in L1 between the statements. Same expressions, so the same floats.
+    static void update(float rate,
+                       Eigen::Index size,
+                       float* weight,
+                       const float* gradient,
+                       float* first,
+                       float* second) {
+        constexpr Eigen::Index kChunk = 1024;  // 4 arrays x 4 KiB
+        constexpr auto kB1 = static_cast<float>(kBeta1);
+        constexpr auto kB2 = static_cast<float>(kBeta2);
+        using Chunk = Eigen::Map<Eigen::ArrayXf>;
+        for (Eigen::Index start = 0; start < size; start += kChunk) {
+            const Eigen::Index length = std::min(kChunk, size - start);
+            Chunk weights(weight + start, length);
+            const Eigen::Map<const Eigen::ArrayXf> slopes(gradient + start, length);
+            Chunk means(first + start, length);
+            Chunk squares(second + start, length);
+            means = (kB1 * means) + ((1.0F - kB1) * slopes);
+            squares = (kB2 * squares) + ((1.0F - kB2) * slopes.square());
+            weights -= rate * means / (squares.sqrt() + kEpsilon);
+        }
     }
 
 private:

@@ -25,7 +25,7 @@ struct ExperimentConfig {
     int epochs = 3000;
     double test_fraction = 0.2;
     double validation_fraction = 0.0;
-    std::string backend = "auto";  // auto, eigen or onednn
+    std::string backend = "auto";  // auto, eigen, onednn or packed
 };
 
 // The canonical identity of a configuration: "field=value;..." over every field in

@@ -1,0 +1,232 @@
+#include "model/packed_gemm.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include <omp.h>
+
+#include "joulesweep/common/error.hpp"
+
+#include "model/gemm_tile.hpp"
+
+namespace joulesweep::worker {
+namespace {
+
+using gemm_tile::kColumns;
+using gemm_tile::kRows;
+
+// Block sizes for 32 KiB of L1 and 512 KiB of L2 per core (Zen 3; also right for most
+// AVX2 cores): a B panel (kDepth x 16, 16 KiB) stays in L1 while the A block
+// (kBlockRows x kDepth, 144 KiB) streams from L2; the B block (kDepth x kBlockColumns,
+// up to 4 MiB) lives in L3.
+constexpr std::ptrdiff_t kDepth = 256;
+constexpr std::ptrdiff_t kBlockRows = 144;
+constexpr std::ptrdiff_t kBlockColumns = 4096;
+// A thread gets at least this many columns of C, or the product runs on fewer threads.
+constexpr std::ptrdiff_t kColumnsPerThread = 128;
+constexpr std::size_t kAlignFloats = 16;  // 64 bytes
+
+std::ptrdiff_t round_up(std::ptrdiff_t value, std::ptrdiff_t multiple) {
+    return (value + multiple - 1) / multiple * multiple;
+}
+
+float* aligned(float* pointer) {
+    const auto address = reinterpret_cast<std::uintptr_t>(pointer);  // NOLINT(*-reinterpret-cast)
+    const std::uintptr_t bytes = kAlignFloats * sizeof(float);
+    return pointer + ((bytes - (address % bytes)) % bytes) / sizeof(float);
+}
+
+// Rows [first_row, first_row + rows) x depths [first_depth, + depth) of op(A) into
+// panels of kRows rows, each depth x kRows with the row index fastest; zero padding.
+void pack_a(const GemmOperand& a,
+            std::ptrdiff_t first_row,
+            std::ptrdiff_t rows,
+            std::ptrdiff_t first_depth,
+            std::ptrdiff_t depth,
+            float* panels) {
+    for (std::ptrdiff_t panel_row = 0; panel_row < rows; panel_row += kRows) {
+        float* panel = panels + (panel_row * depth);
+        const std::ptrdiff_t valid = std::min(kRows, rows - panel_row);
+        const std::ptrdiff_t row_index = first_row + panel_row;
+        if (a.transposed) {
+            // Stored depth x rows: the panel's rows of one depth are contiguous.
+            for (std::ptrdiff_t step = 0; step < depth; ++step) {
+                const float* source = a.data + ((first_depth + step) * a.stride) + row_index;
+                float* out = panel + (step * kRows);
+                if (valid == kRows) {
+                    std::memcpy(out, source, kRows * sizeof(float));
+                } else {
+                    std::copy(source, source + valid, out);
+                    std::fill(out + valid, out + kRows, 0.0F);
+                }
+            }
+            continue;
+        }
+        if (valid == kRows) {
+            gemm_tile::pack_rows_panel_avx2(
+                a.data + (row_index * a.stride) + first_depth, a.stride, depth, panel);
+            continue;
+        }
+        for (std::ptrdiff_t row = 0; row < kRows; ++row) {
+            const float* source = a.data + ((row_index + row) * a.stride) + first_depth;
+            for (std::ptrdiff_t step = 0; step < depth; ++step) {
+                panel[(step * kRows) + row] = row < valid ? source[step] : 0.0F;
+            }
+        }
+    }
+}
+
+// Depths [first_depth, + depth) x columns [first_column, + columns) of op(B) into
+// panels of kColumns columns, each depth x kColumns with the column index fastest.
+void pack_b(const GemmOperand& b,
+            std::ptrdiff_t first_depth,
+            std::ptrdiff_t depth,
+            std::ptrdiff_t first_column,
+            std::ptrdiff_t columns,
+            float* panels) {
+    for (std::ptrdiff_t panel_column = 0; panel_column < columns; panel_column += kColumns) {
+        float* panel = panels + (panel_column * depth);
+        const std::ptrdiff_t valid = std::min(kColumns, columns - panel_column);
+        const std::ptrdiff_t column_index = first_column + panel_column;
+        if (b.transposed) {
+            if (valid == kColumns) {
+                gemm_tile::pack_transposed_panel_avx2(
+                    b.data + (column_index * b.stride) + first_depth, b.stride, depth, panel);
+                continue;
+            }
+            for (std::ptrdiff_t column = 0; column < kColumns; ++column) {
+                const float* source = b.data + ((column_index + column) * b.stride) + first_depth;
+                for (std::ptrdiff_t step = 0; step < depth; ++step) {
+                    panel[(step * kColumns) + column] = column < valid ? source[step] : 0.0F;
+                }
+            }
+            continue;
+        }
+        for (std::ptrdiff_t step = 0; step < depth; ++step) {
+            const float* source = b.data + ((first_depth + step) * b.stride) + column_index;
+            float* out = panel + (step * kColumns);
+            if (valid == kColumns) {
+                std::memcpy(out, source, kColumns * sizeof(float));
+            } else {
+                std::copy(source, source + valid, out);
+                std::fill(out + valid, out + kColumns, 0.0F);
+            }
+        }
+    }
+}
+
+struct Product {
+    std::ptrdiff_t m = 0;
+    std::ptrdiff_t k = 0;
+    const GemmOperand* a = nullptr;
+    const GemmOperand* b = nullptr;
+    float* c = nullptr;
+    std::ptrdiff_t c_stride = 0;
+    bool accumulate = false;
+    const GemmEpilogue* epilogue = nullptr;
+};
+
+// Columns [first, last) of C, on one thread with its own panels.
+void multiply_columns(const Product& product,
+                      std::ptrdiff_t first,
+                      std::ptrdiff_t last,
+                      float* a_panels,
+                      float* b_panels) {
+    for (std::ptrdiff_t block_column = first; block_column < last; block_column += kBlockColumns) {
+        const std::ptrdiff_t columns = std::min(kBlockColumns, last - block_column);
+        for (std::ptrdiff_t block_depth = 0; block_depth < product.k; block_depth += kDepth) {
+            const std::ptrdiff_t depth = std::min(kDepth, product.k - block_depth);
+            const bool final_block = block_depth + depth == product.k;
+            pack_b(*product.b, block_depth, depth, block_column, columns, b_panels);
+            for (std::ptrdiff_t block_row = 0; block_row < product.m; block_row += kBlockRows) {
+                const std::ptrdiff_t rows = std::min(kBlockRows, product.m - block_row);
+                pack_a(*product.a, block_row, rows, block_depth, depth, a_panels);
+                for (std::ptrdiff_t column = 0; column < columns; column += kColumns) {
+                    gemm_tile::TileTarget target;
+                    target.stride = product.c_stride;
+                    target.columns = std::min(kColumns, columns - column);
+                    target.accumulate = product.accumulate || block_depth > 0;
+                    if (final_block) {
+                        const float* bias = product.epilogue->bias;
+                        target.bias = bias == nullptr ? nullptr : bias + block_column + column;
+                        target.relu = product.epilogue->relu;
+                    }
+                    const float* mask = final_block ? product.epilogue->mask : nullptr;
+                    target.mask_stride = product.epilogue->mask_stride;
+                    for (std::ptrdiff_t row = 0; row < rows; row += kRows) {
+                        target.c = product.c + ((block_row + row) * product.c_stride) +
+                                   block_column + column;
+                        target.rows = std::min(kRows, rows - row);
+                        target.mask = mask == nullptr
+                                          ? nullptr
+                                          : mask + ((block_row + row) * target.mask_stride) +
+                                                block_column + column;
+                        gemm_tile::multiply_avx2(
+                            depth, a_panels + (row * depth), b_panels + (column * depth), target);
+                    }
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+bool packed_gemm_available() noexcept {
+    return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0;
+}
+
+PackedGemm::Workspace& PackedGemm::workspace(std::size_t thread) {
+    Workspace& space = workspaces_[thread];
+    if (space.storage.empty()) {
+        const std::ptrdiff_t a_floats = round_up(kBlockRows, kRows) * kDepth;
+        const std::ptrdiff_t b_floats = kDepth * round_up(kBlockColumns, kColumns);
+        space.storage.resize(static_cast<std::size_t>(a_floats + b_floats) + (3 * kAlignFloats));
+        space.a_panels = aligned(space.storage.data());
+        // The slack after A's panels takes what pack_rows_panel_avx2 writes past them.
+        space.b_panels = aligned(space.a_panels + a_floats + kAlignFloats);
+    }
+    return space;
+}
+
+void PackedGemm::multiply(std::ptrdiff_t m,
+                          std::ptrdiff_t n,
+                          std::ptrdiff_t k,
+                          const GemmOperand& a,
+                          const GemmOperand& b,
+                          float* c,
+                          std::ptrdiff_t c_stride,
+                          bool accumulate,
+                          const GemmEpilogue& epilogue) {
+    JOULESWEEP_CHECK(packed_gemm_available(), "the packed GEMM needs AVX2 and FMA");
+    JOULESWEEP_CHECK(m > 0 && n > 0 && k > 0, "a product has at least one row, column and depth");
+    const Product product{m, k, &a, &b, c, c_stride, accumulate, &epilogue};
+    const auto threads = static_cast<int>(
+        std::clamp<std::ptrdiff_t>(n / kColumnsPerThread, 1, omp_get_max_threads()));
+    if (workspaces_.size() < static_cast<std::size_t>(threads)) {
+        workspaces_.resize(static_cast<std::size_t>(threads));
+    }
+    if (threads == 1) {
+        Workspace& space = workspace(0);
+        multiply_columns(product, 0, n, space.a_panels, space.b_panels);
+        return;
+    }
+    for (int thread = 0; thread < threads; ++thread) {
+        workspace(static_cast<std::size_t>(thread));  // allocate before the parallel region
+    }
+    // Whole panels per thread, so only the last thread has a partial one.
+    const std::ptrdiff_t panels = round_up(n, kColumns) / kColumns;
+#pragma omp parallel num_threads(threads)
+    {
+        const auto thread = static_cast<std::ptrdiff_t>(omp_get_thread_num());
+        const std::ptrdiff_t first = std::min(n, panels * thread / threads * kColumns);
+        const std::ptrdiff_t last = std::min(n, panels * (thread + 1) / threads * kColumns);
+        Workspace& space = workspaces_[static_cast<std::size_t>(thread)];
+        if (first < last) {
+            multiply_columns(product, first, last, space.a_panels, space.b_panels);
+        }
+    }
+}
+
+}  // namespace joulesweep::worker
