@@ -28,13 +28,14 @@ def main():
                         found[record["backend"]] = record
     print(f"FP32 FMA peak of one core, measured: {peak:.1f} GFLOP/s\n")
     print("| network | batch | threads | PyTorch samples/s | eigen samples/s "
-          "| onednn samples/s | faster | faster / PyTorch | training matmul GFLOP/s "
-          "| % of FMA peak | oneDNN matmul ceiling GFLOP/s | % of ceiling |")
-    print("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+          "| onednn samples/s | packed samples/s | faster | faster / PyTorch "
+          "| training matmul GFLOP/s | % of FMA peak | oneDNN matmul ceiling GFLOP/s "
+          "| % of ceiling |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|")
     for key in sorted(rows, key=lambda k: (k[0] * k[1] * k[1], k[2], k[3])):
         depth, width, batch, threads = key
         found = rows[key]
-        ours = {name: found[name] for name in ("eigen", "onednn") if name in found}
+        ours = {name: found[name] for name in ("eigen", "onednn", "packed") if name in found}
         faster = max(ours, key=lambda name: ours[name]["samples_per_s"])
         best = ours[faster]
         peer = found.get("pytorch", {}).get("samples_per_s")
@@ -46,7 +47,7 @@ def main():
         ratio = f"{best['samples_per_s'] / peer:.2f}x" if peer else "-"
         share = best["matmul_gflop_per_s"]
         print(f"| d{depth} w{width} | {batch} | {threads} | {rate('pytorch')} | {rate('eigen')} "
-              f"| {rate('onednn')} | {faster} | {ratio} | {share:.1f} "
+              f"| {rate('onednn')} | {rate('packed')} | {faster} | {ratio} | {share:.1f} "
               f"| {100 * share / (peak * threads):.0f}% | {ceiling:.1f} "
               f"| {100 * share / ceiling:.0f}% |")
 

@@ -97,7 +97,7 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
         "batch sizes")(
         "threads",
         po::value<std::string>(&threads_text)->value_name("N,...")->default_value(threads_text),
-        "threads per measurement (OpenMP, used by oneDNN; Eigen stays single-threaded)")(
+        "threads per measurement (OpenMP, used by oneDNN and packed; Eigen stays single-threaded)")(
         "backends",
         po::value<std::string>(&backends_text)->value_name("B,...")->default_value(backends_text),
         "eigen, onednn and/or packed")(

@@ -283,7 +283,8 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         po::value<int>(&settings.threads_per_rank)
             ->value_name("N")
             ->default_value(settings.threads_per_rank),
-        "compute threads of each training rank (oneDNN); cut to the CPUs the rank shares "
+        "compute threads of each training rank (oneDNN and packed); cut to the CPUs the rank "
+        "shares "
         "with the node's other training ranks, so a node is never oversubscribed. "
         "OMP_NUM_THREADS is ignored");
     bool no_energy = false;

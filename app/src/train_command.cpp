@@ -167,10 +167,10 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
                 "the run's seed: split, label noise, initial weights, batch order")(
         "backend",
         po::value<std::string>(&config.backend)->value_name("NAME")->default_value("auto"),
-        "eigen, onednn, or auto (the faster one for this network, from docs/benchmarks.md)")(
-        "threads",
-        po::value<int>(&threads)->value_name("N")->default_value(threads),
-        "compute threads (oneDNN); OMP_NUM_THREADS is ignored")(
+        "eigen, onednn, packed (our own AVX2 GEMM), or auto (the fastest for this network, from "
+        "docs/benchmarks.md)")("threads",
+                               po::value<int>(&threads)->value_name("N")->default_value(threads),
+                               "compute threads (oneDNN); OMP_NUM_THREADS is ignored")(
         "datasets-dir",
         po::value<std::string>(&datasets_dir)->value_name("DIR"),
         "prepared datasets. Default: <data-dir>/datasets")(

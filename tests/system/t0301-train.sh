@@ -46,27 +46,34 @@ train --seed 6 --csv "$TEST_DIR/third.csv"
 cut -d, -f1,3- "$TEST_DIR/third.csv" >"$TEST_DIR/third.stats"
 ! cmp -s "$TEST_DIR/first.stats" "$TEST_DIR/third.stats" || fail "another seed gave the same statistics"
 
-# The backends: each names itself; oneDNN's statistics are Eigen's within the tolerance
+# The backends: each names itself; oneDNN's and packed's statistics are Eigen's within the tolerance
 # docs/training.md gives; the worker, not OMP_NUM_THREADS, decides the thread count.
 train --seed 5 --backend eigen --csv "$TEST_DIR/eigen.csv"
 expect_contains "$out" "trained by eigen on 1 thread"
 OMP_NUM_THREADS=4 train --seed 5 --backend onednn --csv "$TEST_DIR/onednn.csv"
 expect_status 0 "train --backend onednn"
 expect_contains "$out" "trained by onednn on 1 thread"
-/usr/bin/python3 - "$TEST_DIR/eigen.csv" "$TEST_DIR/onednn.csv" <<'PY' || fail "the backends disagree"
+OMP_NUM_THREADS=4 train --seed 5 --backend packed --csv "$TEST_DIR/packed.csv"
+expect_status 0 "train --backend packed"
+expect_contains "$out" "trained by packed on 1 thread"
+/usr/bin/python3 - "$TEST_DIR/eigen.csv" "$TEST_DIR/onednn.csv" "$TEST_DIR/packed.csv" <<'PY' ||
 import csv, sys
-eigen, onednn = (list(csv.DictReader(open(path))) for path in sys.argv[1:])
-assert len(eigen) == len(onednn) == 3
-for a, b in zip(eigen, onednn):
-    for name in a:
-        if name in ("epoch", "wall_s"):
-            continue
-        x, y = float(a[name]), float(b[name])
-        limit = 1e-3 if "accuracy" in name else 1e-5
-        assert abs(x - y) <= limit * max(1.0, abs(x)), (name, x, y)
+eigen, *others = (list(csv.DictReader(open(path))) for path in sys.argv[1:])
+for other in others:
+    assert len(eigen) == len(other) == 3
+    for a, b in zip(eigen, other):
+        for name in a:
+            if name in ("epoch", "wall_s"):
+                continue
+            x, y = float(a[name]), float(b[name])
+            limit = 1e-3 if "accuracy" in name else 1e-5
+            assert abs(x - y) <= limit * max(1.0, abs(x)), (name, x, y)
 PY
+    fail "the backends disagree"
 train --seed 5 --backend onednn --threads 2
 expect_contains "$out" "trained by onednn on 2 threads"
+train --seed 5 --backend packed --threads 2
+expect_contains "$out" "trained by packed on 2 threads"
 train --backend mkl
 expect_status 2 "train --backend mkl"
 expect_contains "$err" "unknown backend 'mkl': expected auto, eigen, onednn or packed"

@@ -1,102 +1,47 @@
 // The packed backend trains the same runs as the Eigen backend: for every loss, optimizer,
 // penalty and shape (residual skips included, where its backward pass takes another
-// path), epoch by epoch, within the tolerance docs/training.md documents.
+// path), epoch by epoch, within the tolerance docs/training.md documents
+// (tests/support/backend_agreement.hpp); and its GEMM's gradients match Eigen's directly.
 
 #include "model/packed_mlp.hpp"
 
-#include <cmath>
-#include <string>
-
 #include <catch2/catch.hpp>
 
-#include "joulesweep/common/error.hpp"
 #include "joulesweep/common/run_result.hpp"
-#include "joulesweep/worker/compute_threads.hpp"
-#include "joulesweep/worker/model/trainer.hpp"
 #include "joulesweep/worker/random_stream.hpp"
 
+#include "backend_agreement.hpp"
 #include "model/packed_gemm.hpp"
 #include "sample_datasets.hpp"
 
 namespace joulesweep::worker {
-namespace {
-
-// As for oneDNN (docs/training.md, "The backends agree"): relative to max(1, |value|).
-constexpr double kStatisticTolerance = 1e-5;
-constexpr double kAccuracyTolerance = 1e-3;
-
-struct Case {
-    const char* dataset;
-    common::Shape shape;
-    const char* optimizer;
-    double momentum;
-    double l1;
-    double l2;
-    int threads;
-};
-
-common::RunResult train_on(const Case& run, const PreparedDataset& dataset, const char* backend) {
-    common::ExperimentConfig config;
-    config.dataset = run.dataset;
-    config.shape = run.shape;
-    config.depth = 4;
-    config.size = 2048;
-    config.learning_rate = run.optimizer == std::string("sgd") ? 1e-2 : 1e-4;
-    config.batch_size = 64;
-    config.optimizer = run.optimizer;
-    config.momentum = run.momentum;
-    config.l1 = run.l1;
-    config.l2 = run.l2;
-    config.epochs = 3;
-    config.backend = backend;
-    use_compute_threads(run.threads);
-    common::RunResult result = train_run(config, dataset, 17, TrainingOptions{});
-    use_compute_threads(1);
-    return result;
-}
-
-}  // namespace
 
 TEST_CASE("PackedMlp: trains every loss, optimizer, penalty and shape as the Eigen backend does",
           "[worker][model][training]") {
     REQUIRE(packed_gemm_available());  // the machines this project builds on have AVX2
     using common::Shape;
+    using testing::AgreementCase;
     // banana: mean squared error; adult: binary cross-entropy; nursery: categorical.
-    const Case run =
-        GENERATE(Case{"banana", Shape::kRectangle, "adam", 0, 0, 0, 1},
-                 Case{"banana", Shape::kRectangleResidual, "sgd", 0.9, 1e-4, 0, 1},
-                 Case{"banana", Shape::kTrapezoid, "rmsprop", 0, 0, 1e-4, 2},
-                 Case{"adult", Shape::kRectangleResidual, "adam", 0, 0, 1e-4, 2},
-                 Case{"adult", Shape::kWideFirst2x, "sgd", 0, 1e-4, 0, 1},
-                 Case{"adult", Shape::kRectangle, "rmsprop", 0.9, 0, 0, 2},
-                 Case{"nursery", Shape::kRectangle, "sgd", 0, 0, 0, 1},
-                 Case{"nursery", Shape::kRectangleResidual, "rmsprop", 0, 1e-4, 1e-4, 1},
-                 Case{"nursery", Shape::kExponential, "adam", 0, 1e-4, 0, 2});
+    // Every other case on 2 threads, which split each product's columns.
+    const AgreementCase run =
+        GENERATE(AgreementCase{"banana", Shape::kRectangle, "adam", 0, 0, 0, 1},
+                 AgreementCase{"banana", Shape::kRectangleResidual, "sgd", 0.9, 1e-4, 0, 2},
+                 AgreementCase{"banana", Shape::kTrapezoid, "rmsprop", 0, 0, 1e-4, 1},
+                 AgreementCase{"adult", Shape::kRectangleResidual, "adam", 0, 0, 1e-4, 2},
+                 AgreementCase{"adult", Shape::kWideFirst2x, "sgd", 0, 1e-4, 0, 1},
+                 AgreementCase{"adult", Shape::kRectangle, "rmsprop", 0.9, 0, 0, 2},
+                 AgreementCase{"nursery", Shape::kRectangle, "sgd", 0, 0, 0, 1},
+                 AgreementCase{"nursery", Shape::kRectangleResidual, "rmsprop", 0, 1e-4, 1e-4, 2},
+                 AgreementCase{"nursery", Shape::kExponential, "adam", 0, 1e-4, 0, 1});
     const PreparedDataset dataset = testing::learnable_dataset(run.dataset);
-    const common::RunResult eigen = train_on(run, dataset, "eigen");
-    const common::RunResult packed = train_on(run, dataset, "packed");
     INFO(run.dataset << " " << static_cast<int>(run.shape) << " " << run.optimizer << " momentum "
                      << run.momentum << " l1 " << run.l1 << " l2 " << run.l2 << " threads "
                      << run.threads);
+    const common::RunResult eigen = testing::train_for_agreement(run, dataset, "eigen");
+    const common::RunResult packed = testing::train_for_agreement(run, dataset, "packed");
     CHECK(packed.backend == "packed");
     CHECK(packed.threads == run.threads);
-    CHECK(packed.widths == eigen.widths);
-    REQUIRE_FALSE(eigen.diverged);
-    REQUIRE(packed.epoch_wall_s.size() == eigen.epoch_wall_s.size());
-    for (std::size_t statistic = 0; statistic < common::kStatisticCount; ++statistic) {
-        const std::string name(common::kStatisticNames.at(statistic));
-        const double tolerance =
-            name.find("accuracy") != std::string::npos ? kAccuracyTolerance : kStatisticTolerance;
-        for (std::size_t epoch = 0; epoch < eigen.epoch_wall_s.size(); ++epoch) {
-            const double expected = eigen.statistics.at(statistic).at(epoch);
-            const double actual = packed.statistics.at(statistic).at(epoch);
-            const double difference =
-                std::abs(actual - expected) / std::max(1.0, std::abs(expected));
-            INFO(name << " epoch " << epoch + 1 << ": eigen " << expected << ", packed " << actual);
-            CHECK(difference <= tolerance);
-        }
-    }
-    CHECK(eigen.statistics[0].back() < eigen.statistics[0].front());
+    testing::check_agrees_with_eigen(eigen, packed);
 }
 
 TEST_CASE("PackedMlp: gradients match the Eigen backend's through skips and masks",

@@ -37,6 +37,34 @@ float* aligned(float* pointer) {
     return pointer + ((bytes - (address % bytes)) % bytes) / sizeof(float);
 }
 
+// `valid` contiguous floats, then zeros up to kWidth.
+template <std::ptrdiff_t kWidth>
+void copy_padded(const float* source, std::ptrdiff_t valid, float* out) {
+    if (valid == kWidth) {
+        std::memcpy(out, source, kWidth * sizeof(float));  // a constant size: inlined
+        return;
+    }
+    std::copy(source, source + valid, out);
+    std::fill(out + valid, out + kWidth, 0.0F);
+}
+
+// An edge panel of `width` lines of which `valid` exist, each stored contiguously over
+// the depth and `stride` apart: line i at step s goes to panel[s * width + i], and the
+// missing lines are zeros.
+void pack_edge_panel(const float* source,
+                     std::ptrdiff_t stride,
+                     std::ptrdiff_t valid,
+                     std::ptrdiff_t width,
+                     std::ptrdiff_t depth,
+                     float* panel) {
+    for (std::ptrdiff_t line = 0; line < width; ++line) {
+        const float* values = source + (line * stride);
+        for (std::ptrdiff_t step = 0; step < depth; ++step) {
+            panel[(step * width) + line] = line < valid ? values[step] : 0.0F;
+        }
+    }
+}
+
 // Rows [first_row, first_row + rows) x depths [first_depth, + depth) of op(A) into
 // panels of kRows rows, each depth x kRows with the row index fastest; zero padding.
 void pack_a(const GemmOperand& a,
@@ -52,27 +80,17 @@ void pack_a(const GemmOperand& a,
         if (a.transposed) {
             // Stored depth x rows: the panel's rows of one depth are contiguous.
             for (std::ptrdiff_t step = 0; step < depth; ++step) {
-                const float* source = a.data + ((first_depth + step) * a.stride) + row_index;
-                float* out = panel + (step * kRows);
-                if (valid == kRows) {
-                    std::memcpy(out, source, kRows * sizeof(float));
-                } else {
-                    std::copy(source, source + valid, out);
-                    std::fill(out + valid, out + kRows, 0.0F);
-                }
+                copy_padded<kRows>(a.data + ((first_depth + step) * a.stride) + row_index,
+                                   valid,
+                                   panel + (step * kRows));
             }
             continue;
         }
+        const float* source = a.data + (row_index * a.stride) + first_depth;
         if (valid == kRows) {
-            gemm_tile::pack_rows_panel_avx2(
-                a.data + (row_index * a.stride) + first_depth, a.stride, depth, panel);
-            continue;
-        }
-        for (std::ptrdiff_t row = 0; row < kRows; ++row) {
-            const float* source = a.data + ((row_index + row) * a.stride) + first_depth;
-            for (std::ptrdiff_t step = 0; step < depth; ++step) {
-                panel[(step * kRows) + row] = row < valid ? source[step] : 0.0F;
-            }
+            gemm_tile::pack_rows_panel_avx2(source, a.stride, depth, panel);
+        } else {
+            pack_edge_panel(source, a.stride, valid, kRows, depth, panel);
         }
     }
 }
@@ -90,28 +108,19 @@ void pack_b(const GemmOperand& b,
         const std::ptrdiff_t valid = std::min(kColumns, columns - panel_column);
         const std::ptrdiff_t column_index = first_column + panel_column;
         if (b.transposed) {
+            // Stored columns x depth: each stored row is one column of the panel.
+            const float* source = b.data + (column_index * b.stride) + first_depth;
             if (valid == kColumns) {
-                gemm_tile::pack_transposed_panel_avx2(
-                    b.data + (column_index * b.stride) + first_depth, b.stride, depth, panel);
-                continue;
-            }
-            for (std::ptrdiff_t column = 0; column < kColumns; ++column) {
-                const float* source = b.data + ((column_index + column) * b.stride) + first_depth;
-                for (std::ptrdiff_t step = 0; step < depth; ++step) {
-                    panel[(step * kColumns) + column] = column < valid ? source[step] : 0.0F;
-                }
+                gemm_tile::pack_transposed_panel_avx2(source, b.stride, depth, panel);
+            } else {
+                pack_edge_panel(source, b.stride, valid, kColumns, depth, panel);
             }
             continue;
         }
         for (std::ptrdiff_t step = 0; step < depth; ++step) {
-            const float* source = b.data + ((first_depth + step) * b.stride) + column_index;
-            float* out = panel + (step * kColumns);
-            if (valid == kColumns) {
-                std::memcpy(out, source, kColumns * sizeof(float));
-            } else {
-                std::copy(source, source + valid, out);
-                std::fill(out + valid, out + kColumns, 0.0F);
-            }
+            copy_padded<kColumns>(b.data + ((first_depth + step) * b.stride) + column_index,
+                                  valid,
+                                  panel + (step * kColumns));
         }
     }
 }
@@ -200,7 +209,10 @@ void PackedGemm::multiply(std::ptrdiff_t m,
                           bool accumulate,
                           const GemmEpilogue& epilogue) {
     JOULESWEEP_CHECK(packed_gemm_available(), "the packed GEMM needs AVX2 and FMA");
-    JOULESWEEP_CHECK(m > 0 && n > 0 && k > 0, "a product has at least one row, column and depth");
+    JOULESWEEP_CHECK(m >= 0 && n >= 0 && k > 0, "a product has a size and at least one depth");
+    if (m == 0 || n == 0) {
+        return;  // an empty batch
+    }
     const Product product{m, k, &a, &b, c, c_stride, accumulate, &epilogue};
     const auto threads = static_cast<int>(
         std::clamp<std::ptrdiff_t>(n / kColumnsPerThread, 1, omp_get_max_threads()));

@@ -41,7 +41,8 @@ bool packed_gemm_available() noexcept;
 class PackedGemm {
 public:
     // C (m x n, row-major, rows `c_stride` apart) = op(A) (m x k) * op(B) (k x n),
-    // plus C's previous contents when `accumulate`, then the epilogue.
+    // plus C's previous contents when `accumulate`, then the epilogue. m or n may be 0
+    // (nothing to do); k may not.
     void multiply(std::ptrdiff_t m,
                   std::ptrdiff_t n,
                   std::ptrdiff_t k,
