@@ -152,27 +152,27 @@ void pack_rows_panel_avx2(const float* source,
     }
 }
 
-void multiply_avx2(std::ptrdiff_t depth,
+namespace {
+
+// The tile for `kTileRows` of C's rows (a partial tile at the bottom of a batch runs
+// only the rows it has: a batch of 32 is five tiles of 6 and one of 2, not six of 6).
+// The A panel keeps its 6-wide layout. Once unrolled, every index is a constant and
+// the accumulators live in registers: 2 x kTileRows, two B vectors and a broadcast.
+// NOLINTBEGIN(*-avoid-c-arrays, *-constant-array-index): as transpose8
+template <std::ptrdiff_t kTileRows>
+void multiply_rows(std::ptrdiff_t depth,
                    const float* a_panel,
                    const float* b_panel,
                    const TileTarget& target) noexcept {
-    // Twelve accumulators, two B vectors and one broadcast: 15 of the 16 ymm registers.
-    __m256 c00 = _mm256_setzero_ps();
-    __m256 c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps();
-    __m256 c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps();
-    __m256 c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps();
-    __m256 c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps();
-    __m256 c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps();
-    __m256 c51 = _mm256_setzero_ps();
-    // C's rows come from L2 or L3 when accumulating: ask for them while the FMAs run.
-    for (std::ptrdiff_t row = 0; row < target.rows; ++row) {
-        const char* line = reinterpret_cast<const char*>(
-            target.c + (row * target.stride));  // NOLINT(*-reinterpret-cast)
+    __m256 low[static_cast<std::size_t>(kTileRows)];
+    __m256 high[static_cast<std::size_t>(kTileRows)];
+#pragma GCC unroll 6
+    for (std::ptrdiff_t row = 0; row < kTileRows; ++row) {
+        low[row] = _mm256_setzero_ps();
+        high[row] = _mm256_setzero_ps();
+        // C's rows come from L2 or L3 when accumulating: ask for them while the FMAs run.
+        const char* line = reinterpret_cast<const char*>(  // NOLINT(*-reinterpret-cast)
+            target.c + (row * target.stride));
         _mm_prefetch(line, _MM_HINT_T0);
         _mm_prefetch(line + 60, _MM_HINT_T0);  // NOLINT(*-magic-numbers): the row's last float
     }
@@ -182,43 +182,59 @@ void multiply_avx2(std::ptrdiff_t depth,
     for (std::ptrdiff_t step = 0; step < depth; ++step) {
         const __m256 b0 = _mm256_load_ps(b);
         const __m256 b1 = _mm256_load_ps(b + 8);
-        __m256 broadcast = _mm256_broadcast_ss(a);
-        c00 = _mm256_fmadd_ps(broadcast, b0, c00);
-        c01 = _mm256_fmadd_ps(broadcast, b1, c01);
-        broadcast = _mm256_broadcast_ss(a + 1);
-        c10 = _mm256_fmadd_ps(broadcast, b0, c10);
-        c11 = _mm256_fmadd_ps(broadcast, b1, c11);
-        broadcast = _mm256_broadcast_ss(a + 2);
-        c20 = _mm256_fmadd_ps(broadcast, b0, c20);
-        c21 = _mm256_fmadd_ps(broadcast, b1, c21);
-        broadcast = _mm256_broadcast_ss(a + 3);
-        c30 = _mm256_fmadd_ps(broadcast, b0, c30);
-        c31 = _mm256_fmadd_ps(broadcast, b1, c31);
-        broadcast = _mm256_broadcast_ss(a + 4);
-        c40 = _mm256_fmadd_ps(broadcast, b0, c40);
-        c41 = _mm256_fmadd_ps(broadcast, b1, c41);
-        broadcast = _mm256_broadcast_ss(a + 5);
-        c50 = _mm256_fmadd_ps(broadcast, b0, c50);
-        c51 = _mm256_fmadd_ps(broadcast, b1, c51);
+#pragma GCC unroll 6
+        for (std::ptrdiff_t row = 0; row < kTileRows; ++row) {
+            const __m256 broadcast = _mm256_broadcast_ss(a + row);
+            low[row] = _mm256_fmadd_ps(broadcast, b0, low[row]);
+            high[row] = _mm256_fmadd_ps(broadcast, b1, high[row]);
+        }
         a += kRows;
         b += kColumns;
     }
-    if (target.rows == kRows && target.columns == kColumns) {
-        store_row(0, c00, c01, target);
-        store_row(1, c10, c11, target);
-        store_row(2, c20, c21, target);
-        store_row(3, c30, c31, target);
-        store_row(4, c40, c41, target);
-        store_row(5, c50, c51, target);
+    if (target.columns == kColumns) {
+#pragma GCC unroll 6
+        for (std::ptrdiff_t row = 0; row < kTileRows; ++row) {
+            store_row(row, low[row], high[row], target);
+        }
         return;
     }
     alignas(32) Spilled spilled{};
-    float* row = spilled.data();
-    for (const __m256 value : {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51}) {
-        _mm256_store_ps(row, value);
-        row += 8;
+#pragma GCC unroll 6
+    for (std::ptrdiff_t row = 0; row < kTileRows; ++row) {
+        _mm256_store_ps(&spilled[static_cast<std::size_t>(row * kColumns)], low[row]);
+        _mm256_store_ps(&spilled[static_cast<std::size_t>((row * kColumns) + 8)], high[row]);
     }
     store_partial(spilled, target);
+}
+
+// NOLINTEND(*-avoid-c-arrays, *-constant-array-index)
+
+}  // namespace
+
+void multiply_avx2(std::ptrdiff_t depth,
+                   const float* a_panel,
+                   const float* b_panel,
+                   const TileTarget& target) noexcept {
+    switch (target.rows) {
+        case 1:
+            multiply_rows<1>(depth, a_panel, b_panel, target);
+            return;
+        case 2:
+            multiply_rows<2>(depth, a_panel, b_panel, target);
+            return;
+        case 3:
+            multiply_rows<3>(depth, a_panel, b_panel, target);
+            return;
+        case 4:
+            multiply_rows<4>(depth, a_panel, b_panel, target);
+            return;
+        case 5:
+            multiply_rows<5>(depth, a_panel, b_panel, target);
+            return;
+        default:
+            multiply_rows<kRows>(depth, a_panel, b_panel, target);
+            return;
+    }
 }
 
 }  // namespace joulesweep::worker::gemm_tile
