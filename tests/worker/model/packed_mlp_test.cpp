@@ -44,10 +44,14 @@ TEST_CASE("PackedMlp: trains every loss, optimizer, penalty and shape as the Eig
     testing::check_agrees_with_eigen(eigen, packed);
 }
 
-TEST_CASE("PackedMlp: gradients match the Eigen backend's through skips and masks",
+TEST_CASE("PackedMlp: gradients match the Eigen backend's through skips, masks and batch sizes",
           "[worker][model]") {
     // Layers wider than one tile and deeper than one packing block, with a skip between
     // two plain layers: every backward path (masked in the tile, masked after, skip).
+    // Batches whose last tile has each possible number of rows (1 to 6), and more rows
+    // than one packing block (144).
+    const Eigen::Index rows = GENERATE(1, 2, 3, 4, 5, 6, 32, 45, 256);
+    INFO("batch " << rows);
     NetworkSpec spec;
     spec.input_width = 300;
     spec.widths = {40, 40, 23, 7};
@@ -58,8 +62,8 @@ TEST_CASE("PackedMlp: gradients match the Eigen backend's through skips and mask
     RandomStream packed_random(9);
     const auto eigen = make_mlp(Backend::kEigen, spec, eigen_random);
     const auto packed = make_mlp(Backend::kPacked, spec, packed_random);
-    const Matrix batch = Matrix::Random(45, 300);
-    Matrix targets = Matrix::Zero(45, 7);
+    const Matrix batch = Matrix::Random(rows, 300);
+    Matrix targets = Matrix::Zero(rows, 7);
     for (Eigen::Index row = 0; row < targets.rows(); ++row) {
         targets(row, row % 7) = 1.0F;
     }

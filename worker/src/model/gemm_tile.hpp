@@ -1,10 +1,10 @@
 #pragma once
 // The register tile of PackedGemm (packed_gemm.hpp): one 6 x 16 block of C (or its
-// first rows, for the last rows of a batch) from a
-// packed panel of A (depth x 6, row index fastest) and one of B (depth x 16, column
-// index fastest, 32-byte aligned). Compiled for AVX2 and FMA in gemm_tile_avx2.cpp;
-// call it only when packed_gemm_available(). The transposing pack of B lives here too,
-// for the same instructions.
+// first rows, for the last rows of a batch) from a packed panel of A (depth x 6, row
+// index fastest) and one of B (depth x 16, column index fastest, 32-byte aligned).
+// Compiled for AVX2 and FMA in gemm_tile_avx2.cpp; call it only when
+// packed_gemm_available(). The packs that transpose live here too, for the same
+// instructions.
 
 #include <cstddef>
 

@@ -10,7 +10,8 @@ namespace joulesweep::worker::gemm_tile {
 namespace {
 
 // Bias and ReLU on one half-row, in registers.
-__m256 finish(__m256 value, const float* bias, bool relu) noexcept {
+// (Forced inline: these run once per row of every tile, and a call costs as much.)
+[[gnu::always_inline]] inline __m256 finish(__m256 value, const float* bias, bool relu) noexcept {
     if (bias != nullptr) {
         value = _mm256_add_ps(value, _mm256_loadu_ps(bias));
     }
@@ -21,7 +22,10 @@ __m256 finish(__m256 value, const float* bias, bool relu) noexcept {
 }
 
 // One full row of the tile (16 floats: `low` then `high`) into C.
-void store_row(std::ptrdiff_t row, __m256 low, __m256 high, const TileTarget& target) noexcept {
+[[gnu::always_inline]] inline void store_row(std::ptrdiff_t row,
+                                             __m256 low,
+                                             __m256 high,
+                                             const TileTarget& target) noexcept {
     float* out = target.c + (row * target.stride);
     if (target.accumulate) {
         low = _mm256_add_ps(low, _mm256_loadu_ps(out));
@@ -71,7 +75,7 @@ void store_partial(const Spilled& spilled, const TileTarget& target) noexcept {
 // NOLINTBEGIN(*-avoid-c-arrays, *-pro-bounds-constant-array-index)
 using Block = __m256[8];
 
-void transpose8(Block& rows) noexcept {
+[[gnu::always_inline]] inline void transpose8(Block& rows) noexcept {
     Block pairs;
     for (std::size_t index = 0; index < 8; index += 2) {
         pairs[index] = _mm256_unpacklo_ps(rows[index], rows[index + 1]);
@@ -205,6 +209,10 @@ void multiply_rows(std::ptrdiff_t depth,
         _mm256_store_ps(&spilled[static_cast<std::size_t>((row * kColumns) + 8)], high[row]);
     }
     store_partial(spilled, target);
+    // GCC leaves the upper halves of the ymm registers dirty on this path (it returns
+    // after the call above without VZEROUPPER), and the caller's SSE code then ran at
+    // half speed: clear them here.
+    _mm256_zeroupper();
 }
 
 // NOLINTEND(*-avoid-c-arrays, *-constant-array-index)
