@@ -128,11 +128,11 @@ TEST_CASE("PackedGemm: keeps its panels between products of different shapes", "
     const Stored a = random_matrix(20, 30, random);
     const Stored b = random_matrix(30, 40, random);
     PackedGemm gemm;
-    std::vector<float> first(20 * 40);
-    std::vector<float> again(20 * 40);
+    std::vector<float> first(std::size_t{20} * 40);
+    std::vector<float> again(std::size_t{20} * 40);
     gemm.multiply(
         20, 40, 30, {a.values.data(), 30}, {b.values.data(), 40}, first.data(), 40, false);
-    std::vector<float> other(7 * 9);
+    std::vector<float> other(std::size_t{7} * 9);
     gemm.multiply(7, 9, 5, {a.values.data(), 30}, {b.values.data(), 40}, other.data(), 9, false);
     gemm.multiply(
         20, 40, 30, {a.values.data(), 30}, {b.values.data(), 40}, again.data(), 40, false);

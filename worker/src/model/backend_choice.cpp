@@ -12,20 +12,16 @@ namespace joulesweep::worker {
 namespace {
 
 // From docs/benchmarks.md ("Which backend `auto` picks"), at batch 32 and 256 alike:
-// - with a layer at least this wide, the packed GEMM wins (1.1-1.6x oneDNN, 1.5-2x Eigen);
-constexpr int kWideLayer = 32;
+// - with a layer at least this wide, the packed GEMM wins on any input (1.1-1.5x
+//   oneDNN, 2-2.6x Eigen; at 784 inputs and widths 128-256, batch 32 is a tie);
+constexpr int kWideLayer = 64;
 // - with narrower layers, a first product at least this deep runs faster on oneDNN,
-//   whose kernels suit few output columns (784 features: 1.2-1.7x Eigen, 1.2-1.6x packed);
+//   whose kernels suit few output columns (784 inputs, layers 4-32 wide: 1.1-1.7x the
+//   others);
 constexpr int kDeepInput = 256;
-// - on narrow inputs (32 features), packed still wins from this width (1.1-1.7x), and
-//   below it Eigen's lower cost per call wins (1.2-1.35x).
+// - on narrower inputs (32 features), packed wins from this width (1.2-1.6x), and
+//   below it Eigen's lower cost per call wins (1.2-1.35x at batch 32).
 constexpr int kMediumLayer = 16;
-// - small batches of very wide layers re-read each weight matrix for few rows; there
-//   oneDNN, which reads the weights in place, wins (width 2048, batch 32: 3% on one
-//   thread, 8-15% on two; at width 512 the two are level). The width is set between
-//   the measured 512 and 2048.
-constexpr int kSmallBatch = 64;
-constexpr int kVeryWideLayer = 1024;
 
 }  // namespace
 
@@ -68,13 +64,11 @@ Backend resolve_backend(Backend requested, const NetworkSpec& spec, int batch_si
     if (requested != Backend::kAuto) {
         return requested;
     }
+    static_cast<void>(batch_size);  // measured at 32 and 256: it does not move the choice
     const int widest =
         spec.widths.empty() ? 0 : *std::max_element(spec.widths.begin(), spec.widths.end());
     const Backend fastest =
         backend_available(Backend::kPacked) ? Backend::kPacked : Backend::kOnednn;
-    if (widest >= kVeryWideLayer && batch_size < kSmallBatch) {
-        return Backend::kOnednn;
-    }
     if (widest >= kWideLayer) {
         return fastest;
     }

@@ -156,7 +156,6 @@ private:
         }
     }
 
-private:
     double learning_rate_;
     std::int64_t steps_ = 0;
     Parameters first_;

@@ -136,45 +136,79 @@ struct Product {
     const GemmEpilogue* epilogue = nullptr;
 };
 
-// Columns [first, last) of C, on one thread with its own panels.
+// One block of C's tiles: rows [first_row, + rows) x columns [first_column, + columns),
+// over depths [first_depth, + depth), its panels packed.
+struct Block {
+    std::ptrdiff_t first_row = 0;
+    std::ptrdiff_t rows = 0;
+    std::ptrdiff_t first_column = 0;
+    std::ptrdiff_t columns = 0;
+    std::ptrdiff_t first_depth = 0;
+    std::ptrdiff_t depth = 0;
+};
+
+// Every tile of a packed block. Column panels outside, so that a B panel stays in L1
+// while the tiles down it stream A's panels from L2.
+void multiply_block(const Product& product,
+                    const Block& block,
+                    const float* a_panels,
+                    const float* b_panels) {
+    const bool final_depth = block.first_depth + block.depth == product.k;
+    const GemmEpilogue& epilogue = *product.epilogue;
+    for (std::ptrdiff_t column = 0; column < block.columns; column += kColumns) {
+        const std::ptrdiff_t column_index = block.first_column + column;
+        gemm_tile::TileTarget target;
+        target.stride = product.c_stride;
+        target.columns = std::min(kColumns, block.columns - column);
+        target.accumulate = product.accumulate || block.first_depth > 0;
+        if (final_depth) {  // the epilogue once C is whole
+            target.bias = epilogue.bias == nullptr ? nullptr : epilogue.bias + column_index;
+            target.relu = epilogue.relu;
+        }
+        const float* mask = final_depth ? epilogue.mask : nullptr;
+        target.mask_stride = epilogue.mask_stride;
+        for (std::ptrdiff_t row = 0; row < block.rows; row += kRows) {
+            const std::ptrdiff_t row_index = block.first_row + row;
+            target.c = product.c + (row_index * product.c_stride) + column_index;
+            target.rows = std::min(kRows, block.rows - row);
+            target.mask =
+                mask == nullptr ? nullptr : mask + (row_index * target.mask_stride) + column_index;
+            gemm_tile::multiply_avx2(block.depth,
+                                     a_panels + (row * block.depth),
+                                     b_panels + (column * block.depth),
+                                     target);
+        }
+    }
+}
+
+// Columns [first, last) of C, on one thread with its own panels: B is packed once per
+// column block and depth, A once per row block under it.
 void multiply_columns(const Product& product,
                       std::ptrdiff_t first,
                       std::ptrdiff_t last,
                       float* a_panels,
                       float* b_panels) {
-    for (std::ptrdiff_t block_column = first; block_column < last; block_column += kBlockColumns) {
-        const std::ptrdiff_t columns = std::min(kBlockColumns, last - block_column);
-        for (std::ptrdiff_t block_depth = 0; block_depth < product.k; block_depth += kDepth) {
-            const std::ptrdiff_t depth = std::min(kDepth, product.k - block_depth);
-            const bool final_block = block_depth + depth == product.k;
-            pack_b(*product.b, block_depth, depth, block_column, columns, b_panels);
-            for (std::ptrdiff_t block_row = 0; block_row < product.m; block_row += kBlockRows) {
-                const std::ptrdiff_t rows = std::min(kBlockRows, product.m - block_row);
-                pack_a(*product.a, block_row, rows, block_depth, depth, a_panels);
-                for (std::ptrdiff_t column = 0; column < columns; column += kColumns) {
-                    gemm_tile::TileTarget target;
-                    target.stride = product.c_stride;
-                    target.columns = std::min(kColumns, columns - column);
-                    target.accumulate = product.accumulate || block_depth > 0;
-                    if (final_block) {
-                        const float* bias = product.epilogue->bias;
-                        target.bias = bias == nullptr ? nullptr : bias + block_column + column;
-                        target.relu = product.epilogue->relu;
-                    }
-                    const float* mask = final_block ? product.epilogue->mask : nullptr;
-                    target.mask_stride = product.epilogue->mask_stride;
-                    for (std::ptrdiff_t row = 0; row < rows; row += kRows) {
-                        target.c = product.c + ((block_row + row) * product.c_stride) +
-                                   block_column + column;
-                        target.rows = std::min(kRows, rows - row);
-                        target.mask = mask == nullptr
-                                          ? nullptr
-                                          : mask + ((block_row + row) * target.mask_stride) +
-                                                block_column + column;
-                        gemm_tile::multiply_avx2(
-                            depth, a_panels + (row * depth), b_panels + (column * depth), target);
-                    }
-                }
+    Block block;
+    for (block.first_column = first; block.first_column < last;
+         block.first_column += kBlockColumns) {
+        block.columns = std::min(kBlockColumns, last - block.first_column);
+        for (block.first_depth = 0; block.first_depth < product.k; block.first_depth += kDepth) {
+            block.depth = std::min(kDepth, product.k - block.first_depth);
+            pack_b(*product.b,
+                   block.first_depth,
+                   block.depth,
+                   block.first_column,
+                   block.columns,
+                   b_panels);
+            for (block.first_row = 0; block.first_row < product.m; block.first_row += kBlockRows) {
+                block.rows = std::min(kBlockRows, product.m - block.first_row);
+                pack_a(*product.a,
+                       block.first_row,
+                       block.rows,
+                       block.first_depth,
+                       block.depth,
+                       a_panels);
+                multiply_block(product, block, a_panels, b_panels);
             }
         }
     }
@@ -204,7 +238,7 @@ void PackedGemm::multiply(std::ptrdiff_t m,
                           std::ptrdiff_t k,
                           const GemmOperand& a,
                           const GemmOperand& b,
-                          float* c,
+                          float* c,  // NOLINT(readability-non-const-parameter): written via Product
                           std::ptrdiff_t c_stride,
                           bool accumulate,
                           const GemmEpilogue& epilogue) {

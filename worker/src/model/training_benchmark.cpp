@@ -52,13 +52,13 @@ __attribute__((target("avx2,fma"), noinline)) float fma_rounds(int rounds, float
     }
     for (int round = 0; round < rounds; ++round) {
 #pragma GCC unroll 12
-        for (int chain = 0; chain < kFmaChains; ++chain) {
-            chains[chain] = _mm256_fmadd_ps(chains[chain], scale, offset);
+        for (__m256& chain : chains) {
+            chain = _mm256_fmadd_ps(chain, scale, offset);
         }
     }
     __m256 sum = _mm256_setzero_ps();
-    for (int chain = 0; chain < kFmaChains; ++chain) {
-        sum = _mm256_add_ps(sum, chains[chain]);
+    for (const __m256 chain : chains) {
+        sum = _mm256_add_ps(sum, chain);
     }
     // NOLINTEND(*-avoid-c-arrays, *-constant-array-index)
     return _mm256_cvtss_f32(sum) * 1e-6F;  // the next call starts from it: no hoisting
