@@ -102,7 +102,10 @@ prepare_run_datasets() {
 }
 
 # enqueue_runs LABEL REPETITIONS EPOCHS DATASET...: a small sweep (rectangle and
-# trapezoid, depth 2 and 3, 512 parameters) of 4 x datasets x repetitions runs.
+# trapezoid, depth 2 and 3, 512 parameters) of 4 x datasets x repetitions runs, on the
+# backend $RUN_BACKEND (default auto). Tests that need runs of a known length set it to
+# eigen: their durations were measured on it, and auto's choice for these networks
+# (packed, 4x faster) may change with the measurements behind it.
 enqueue_runs() {
     local label=$1 repetitions=$2 epochs=$3
     shift 3
@@ -119,6 +122,7 @@ grid:
   learning_rate: 0.01
   batch_size: 64
   epochs: $epochs
+  backend: ${RUN_BACKEND:-auto}
 YAML
     run_joulesweep --db "$FRESH_DB" enqueue "$TEST_DIR/$label.yaml"
     expect_status 0 "enqueue $label"

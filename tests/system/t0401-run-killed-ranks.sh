@@ -4,6 +4,7 @@
 # is stored exactly once. While runs train, `status` shows them with their epoch.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+RUN_BACKEND=eigen  # the run lengths below are the Eigen backend's (lib.sh, enqueue_runs)
 use_fresh_database
 run_joulesweep --db "$FRESH_DB" db migrate
 expect_status 0 "db migrate"

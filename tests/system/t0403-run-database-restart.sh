@@ -5,6 +5,7 @@
 # The job uses joulesweep's embedded cluster, which this test stops and starts.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+RUN_BACKEND=eigen  # the run lengths below are the Eigen backend's (lib.sh, enqueue_runs)
 home="$TEST_DIR/home"
 run_joulesweep --data-dir "$home" db start
 expect_status 0 "db start"

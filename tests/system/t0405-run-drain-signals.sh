@@ -6,6 +6,7 @@
 # queue and trains what arrives; a later job finishes the queue, every run stored once.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+RUN_BACKEND=eigen  # the run lengths below are the Eigen backend's (lib.sh, enqueue_runs)
 use_fresh_database
 run_joulesweep --db "$FRESH_DB" db migrate
 expect_status 0 "db migrate"

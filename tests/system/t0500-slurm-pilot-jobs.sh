@@ -7,6 +7,7 @@
 # from PGPASSFILE, and it shows nowhere in Slurm's output, the logs or the process table.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+RUN_BACKEND=eigen  # the run lengths below are the Eigen backend's (lib.sh, enqueue_runs)
 use_slurm
 home="$TEST_DIR/home"
 run_joulesweep --data-dir "$home" db start

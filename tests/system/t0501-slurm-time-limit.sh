@@ -8,6 +8,7 @@
 # the two jobs' ids.
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
+RUN_BACKEND=eigen  # the run lengths below are the Eigen backend's (lib.sh, enqueue_runs)
 use_slurm
 use_fresh_database
 run_joulesweep --db "$FRESH_DB" db migrate
