@@ -67,8 +67,8 @@ struct RunResult {
     std::int64_t seed = 0;
     std::string host;
     std::optional<std::string> slurm_job_id;
-    std::string backend;        // the one that trained: "eigen", "onednn" or "packed" (never "auto")
-    std::int64_t threads = 1;   // compute threads the run's kernels used
+    std::string backend;       // the one that trained: "eigen", "onednn" or "packed" (never "auto")
+    std::int64_t threads = 1;  // compute threads the run's kernels used
     std::string software_json;  // {"joulesweep": "0.1.0 (git ...)", "Eigen": "3.4.0", ...}
     std::vector<std::int64_t> widths;
     std::int64_t parameter_count = 0;
