@@ -101,24 +101,12 @@ void print_sample(power::PowerSource& source, double seconds) {
 int run_energy_command(const std::vector<std::string>& arguments, CommandContext& context) {
     std::string action;
     power::PowerOptions power_options;
-    std::string sysfs_root = power_options.sysfs_root.string();
-    std::string dev_cpu_root = power_options.dev_cpu_root.string();
-    std::string proc_root = power_options.proc_root.string();
     double sample_s = 0.0;
     CommandOptions options{kEnergyUsage, help_section("Options for energy probe"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
         "sample",
         po::value<double>(&sample_s)->value_name("SECONDS"),
-        "read the chosen source twice, this far apart, and print joules per domain")(
-        "sysfs-root",
-        po::value<std::string>(&sysfs_root)->value_name("DIR")->default_value(sysfs_root),
-        "where sysfs is (class/powercap, bus/event_source, devices/system/cpu)")(
-        "dev-cpu-root",
-        po::value<std::string>(&dev_cpu_root)->value_name("DIR")->default_value(dev_cpu_root),
-        "where the MSR devices are (<DIR>/<cpu>/msr)")(
-        "proc-root",
-        po::value<std::string>(&proc_root)->value_name("DIR")->default_value(proc_root),
-        "where procfs is (cpuinfo, stat)");
+        "read the chosen source twice, this far apart, and print joules per domain");
     PowerSourceOptionValues source_values;
     add_power_source_options(options.visible, source_values);
     options.hidden.add_options()("action", po::value<std::string>(&action));
@@ -142,9 +130,6 @@ int run_energy_command(const std::vector<std::string>& arguments, CommandContext
         throw common::ConfigError(fmt::format(
             "energy probe: --sample must be between 0 and 3600 seconds, got {}", sample_s));
     }
-    power_options.sysfs_root = sysfs_root;
-    power_options.dev_cpu_root = dev_cpu_root;
-    power_options.proc_root = proc_root;
 
     const power::PowerProbe probe = power::probe_power_sources(power_options);
     std::cout << format_table(candidates_table(probe));

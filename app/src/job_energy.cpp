@@ -1,6 +1,7 @@
 #include "joulesweep/app/job_energy.hpp"
 
 #include <iostream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -9,15 +10,19 @@
 namespace joulesweep::app {
 namespace {
 
+double total(const std::vector<double>& watts) {
+    double sum = 0.0;
+    for (const double value : watts) {
+        sum += value;
+    }
+    return sum;
+}
+
 std::string baseline_text(const worker::power::MeterDescription& meter) {
     if (meter.idle_w.empty()) {
         return "no idle baseline";
     }
-    double idle_w = 0.0;
-    for (const double watts : meter.idle_w) {
-        idle_w += watts;
-    }
-    return fmt::format("idle baseline {:.1f} W", idle_w);
+    return fmt::format("idle baseline {:.1f} W", total(meter.idle_w));
 }
 
 }  // namespace
@@ -26,6 +31,8 @@ JobEnergy::JobEnergy(MPI_Comm world, const JobEnergySettings& settings, bool com
     if (!settings.enabled) {
         return;
     }
+    measure_idle_at_end_ = settings.idle_at_end;
+    idle_baseline_s_ = settings.meter.idle_baseline_s;
     memory_.emplace(world, worker::power::SampleRing::bytes_needed(), computes);
     if (memory_->leader()) {
         ring_ = worker::power::SampleRing::create(memory_->data());
@@ -59,6 +66,32 @@ JobEnergy::JobEnergy(MPI_Comm world, const JobEnergySettings& settings, bool com
     if (!memory_->leader()) {
         ring_ = worker::power::SampleRing::attach(memory_->data());
     }
+}
+
+void JobEnergy::measure_idle_at_end() const {
+    if (!memory_ || !measure_idle_at_end_) {
+        return;
+    }
+    memory_->barrier();  // every rank of the node is idle from here on
+    if (!meter_ || meter_->description().idle_w.empty()) {
+        return;
+    }
+    const double at_start_w = total(meter_->description().idle_w);
+    const std::vector<double> at_end = meter_->measure_idle(idle_baseline_s_);
+    if (at_end.empty()) {
+        std::cout << "energy: the idle baseline could not be measured again at the end: the "
+                     "meter did not answer\n";
+    } else {
+        const double at_end_w = total(at_end);
+        std::cout << fmt::format(
+            "energy: idle baseline at the end {:.1f} W, at the start {:.1f} W: drift {:+.1f} W "
+            "({:+.1f}%)\n",
+            at_end_w,
+            at_start_w,
+            at_end_w - at_start_w,
+            at_start_w > 0.0 ? 100.0 * (at_end_w - at_start_w) / at_start_w : 0.0);
+    }
+    std::cout.flush();
 }
 
 bool JobEnergy::only_training_rank() const noexcept {

@@ -66,7 +66,21 @@ void add_power_source_options(po::options_description& description,
         po::value<double>(&values.estimate_core_w)
             ->value_name("WATTS")
             ->default_value(values.estimate_core_w),
-        "the estimate's power per busy core, used only where nothing can be measured");
+        "the estimate's power per busy core, used only where nothing can be measured")(
+        "sysfs-root",
+        po::value<std::string>(&values.sysfs_root)
+            ->value_name("DIR")
+            ->default_value(values.sysfs_root),
+        "where sysfs is (class/powercap, bus/event_source, devices/system/cpu)")(
+        "dev-cpu-root",
+        po::value<std::string>(&values.dev_cpu_root)
+            ->value_name("DIR")
+            ->default_value(values.dev_cpu_root),
+        "where the MSR devices are (<DIR>/<cpu>/msr)")("proc-root",
+                                                       po::value<std::string>(&values.proc_root)
+                                                           ->value_name("DIR")
+                                                           ->default_value(values.proc_root),
+                                                       "where procfs is (cpuinfo, stat)");
 }
 
 void apply_power_source_options(const PowerSourceOptionValues& values,
@@ -76,6 +90,9 @@ void apply_power_source_options(const PowerSourceOptionValues& values,
             fmt::format("--estimate-core-watts must be positive, got {}", values.estimate_core_w));
     }
     options.estimate_busy_core_w = values.estimate_core_w;
+    options.sysfs_root = values.sysfs_root;
+    options.dev_cpu_root = values.dev_cpu_root;
+    options.proc_root = values.proc_root;
     worker::power::IpmiTarget& ipmi = options.ipmi;
     ipmi.host = values.ipmi_host;
     ipmi.user = values.ipmi_user;

@@ -48,9 +48,11 @@ PostgreSQL and in this job's HDF5 shard (<shard-dir>/<job>.h5, docs/hdf5.md), an
 one line per finished run plus a progress line. Many jobs may run against one queue.
 
 Energy: one meter per node reads the best power source there (joulesweep energy probe
-shows which), after measuring the node's idle power for --idle-baseline seconds, and
-every run stores its joules per epoch, gross and net, with where they came from
-(docs/energy.md). A node with several training ranks splits its energy by CPU time.
+shows which), after measuring the node's idle power for --idle-baseline seconds while
+every rank sleeps, and every run stores its joules per epoch, gross and net, with where
+they came from (docs/energy.md). A node with several training ranks splits its energy by
+CPU time. At the end the job says how many epochs stored negative net joules, and each
+node measures its idle power again and reports the drift.
 
 Ending: exit 0 when no claimable run is left (--wait keeps polling instead), after
 --max-runs runs, or at --time-limit. SIGTERM, SIGINT or SIGUSR1 on any rank drains the
@@ -288,6 +290,7 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         "with the node's other training ranks, so a node is never oversubscribed. "
         "OMP_NUM_THREADS is ignored");
     bool no_energy = false;
+    bool no_idle_at_end = false;
     options.visible.add_options()(
         "no-energy", po::bool_switch(&no_energy), "measure no energy (docs/energy.md)")(
         "energy-period",
@@ -300,16 +303,21 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         po::value<double>(&settings.energy.meter.idle_baseline_s)
             ->value_name("SECONDS")
             ->default_value(settings.energy.meter.idle_baseline_s),
-        "at start, measure each node's idle power this long before anything trains; net "
-        "joules subtract it. 0: none");
+        "at start, measure each node's idle power this long before anything trains (every "
+        "rank of the node asleep); net joules subtract it. 0: none")(
+        "no-idle-at-end",
+        po::bool_switch(&no_idle_at_end),
+        "do not measure the idle power again when the job ends (it reports the drift)");
     PowerSourceOptionValues source_values;
     add_power_source_options(options.visible, source_values);
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
     settings.energy.enabled = !no_energy;
+    settings.energy.idle_at_end = !no_idle_at_end;
     try {
         apply_power_source_options(source_values, settings.energy.sources);
+        settings.energy.meter.proc_stat = settings.energy.sources.proc_root / "stat";
     } catch (const common::ConfigError& error) {
         throw common::ConfigError(fmt::format("run: {}", error.what()));
     }
@@ -330,7 +338,10 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
     const JobEnergy energy(MPI_COMM_WORLD, settings.energy, communicator.rank() != 0);
     try {
         if (communicator.rank() == 0) {
-            return run_coordinator_rank(communicator, settings, context.globals, host, job_id);
+            const int status =
+                run_coordinator_rank(communicator, settings, context.globals, host, job_id);
+            energy.measure_idle_at_end();
+            return status;
         }
         worker::WorkerContext worker_context;
         worker_context.datasets_dir =
@@ -344,6 +355,7 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         worker_context.only_training_rank_on_node = energy.only_training_rank();
         worker::use_compute_threads(worker_threads(settings, placement, communicator.rank()));
         worker::run_worker(communicator, worker_context);
+        energy.measure_idle_at_end();
         return 0;
     } catch (const std::exception& error) {
         std::cerr << fmt::format("joulesweep: rank {}: {}\n", communicator.rank(), error.what());

@@ -1,6 +1,9 @@
 #include "joulesweep/common/node_shared_memory.hpp"
 
+#include <exception>
+
 #include "joulesweep/common/mpi_call.hpp"
+#include "joulesweep/common/sleeping_barrier.hpp"
 
 namespace joulesweep::common {
 
@@ -27,13 +30,19 @@ NodeSharedMemory::NodeSharedMemory(MPI_Comm world, std::size_t bytes, bool compu
 }
 
 NodeSharedMemory::~NodeSharedMemory() {
-    // Errors cannot be reported from here; the job is ending either way.
+    // Errors cannot be reported from here; the job is ending either way. MPI_Win_free
+    // synchronises the node's ranks in a spinning barrier: meet in a sleeping one first.
+    try {
+        sleeping_barrier(node_, "wait for the ranks of this node");
+    } catch (const std::exception&) {
+        // A peer is gone: MPI_Win_free below fails or returns; either way we end.
+    }
     MPI_Win_free(&window_);
     MPI_Comm_free(&node_);
 }
 
 void NodeSharedMemory::barrier() const {
-    mpi_check(MPI_Barrier(node_), "wait for the ranks of this node");
+    sleeping_barrier(node_, "wait for the ranks of this node");
 }
 
 }  // namespace joulesweep::common

@@ -22,6 +22,7 @@ nlohmann::json provenance_without_share(const common::RunEnergy& energy) {
         {"wraps", energy.wraps},
         {"unknown_intervals", energy.unknown_intervals},
         {"flags", energy.flags},
+        {"negative_net_epochs", common::negative_net_epochs(energy)},
         {"wall_source",
          energy.wall_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(energy.wall_source)},
     };

@@ -20,6 +20,7 @@
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/protocol.hpp"
 #include "joulesweep/common/shutdown_signals.hpp"
+#include "joulesweep/coordinator/net_energy_tally.hpp"
 #include "joulesweep/coordinator/progress_line.hpp"
 #include "joulesweep/coordinator/shard_file.hpp"
 
@@ -201,6 +202,9 @@ private:
                             100.0 * totals.waiting_s / totals.training_s,
                             totals.starting_s,
                             totals.ending_s));
+        }
+        if (net_energy_.measured_runs > 0) {
+            say(net_energy_.summary());
         }
         return exit_code_;
     }
@@ -635,6 +639,9 @@ private:
                 continue;
             }
             ++done_;
+            if (pending.result.energy) {
+                net_energy_.add(*pending.result.energy, pending.result.epoch_wall_s.size());
+            }
             const auto& test_loss = pending.result.statistics.at(common::kStatisticCount / 2);
             say(fmt::format(
                 "run {} done on rank {}: {} rep {}, {} epochs{}, test loss {:.5g}, {:.2f} s{}",
@@ -761,6 +768,7 @@ private:
     std::int64_t done_ = 0;
     std::int64_t failed_ = 0;
     std::int64_t refused_ = 0;
+    NetEnergyTally net_energy_;
     std::int64_t released_ = 0;
     Clock::time_point last_heartbeat_;
     Clock::time_point last_progress_line_;

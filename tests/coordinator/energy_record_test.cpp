@@ -17,6 +17,7 @@ TEST_CASE("energy_record: totals over the domains, 2-D literals and the provenan
     CHECK(record.domain_gross_sql == "{{10,20},{1,2}}");
     CHECK(record.domain_net_sql == "{{5,10},{0.5,1}}");
     CHECK_THAT(record.provenance_json, Catch::Contains(R"("share":[0.25,0.25])"));
+    CHECK_THAT(record.provenance_json, Catch::Contains(R"("negative_net_epochs":0)"));
 
     // Back from the shard's JSON, which has no shares (they are a series there).
     common::RunEnergy read;

@@ -21,10 +21,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kCoordinatorRank = 0;
-// Idle polls back off from a few microseconds to a millisecond: quick to answer while
-// work flows, close to no CPU while waiting.
+// Idle polls back off from a few microseconds to 10 ms: quick to answer while work flows
+// (an assignment that follows a result comes within microseconds), and about 0.2% of a
+// core while waiting (a 1 ms ceiling cost 2%: docs/benchmarks.md, "Waiting").
 constexpr std::chrono::microseconds kFirstPollPause{5};
-constexpr std::chrono::microseconds kLongestPollPause{1000};
+constexpr std::chrono::microseconds kLongestPollPause{10000};
 
 // Thrown from the epoch callback when the coordinator cancels the run; never leaves
 // this file.

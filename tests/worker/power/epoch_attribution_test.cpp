@@ -135,6 +135,24 @@ TEST_CASE("attribute_run: the only training rank of a node gets the node's energ
     CHECK(energy.flags.empty());
 }
 
+TEST_CASE("attribute_run: an epoch below the idle baseline is flagged negative_net, kept as is",
+          "[worker][power]") {
+    // A baseline taken on a busy node: 120 W idle against the 110 W the node draws.
+    const auto samples = steady_node(100.0, 10.0, 1.0, 0.1, 3.0);
+    const std::vector<RunMark> ends{at(1.5, 1.0), at(2.5, 2.0)};
+    const common::RunEnergy energy =
+        attribute_run(samples, two_domains({115.0, 5.0}), at(0.5, 0.0), ends, true);
+    CHECK(has_flag(energy, "negative_net"));
+    CHECK(energy.net_j[0].at(0) == Approx(-15.0));  // stored as measured, not clamped
+    CHECK(energy.net_j[1].at(0) == Approx(5.0));
+    CHECK(common::negative_net_epochs(energy) == 2);  // summed over the domains: -10 J
+    // Below the draw: positive, and no flag.
+    const common::RunEnergy honest =
+        attribute_run(samples, two_domains({95.0, 5.0}), at(0.5, 0.0), ends, true);
+    CHECK_FALSE(has_flag(honest, "negative_net"));
+    CHECK(common::negative_net_epochs(honest) == 0);
+}
+
 TEST_CASE("attribute_run: on a shared node each run gets its CPU-time share, flagged",
           "[worker][power]") {
     // 4 busy cores; this rank used 1 CPU-second per second: a quarter of the node.

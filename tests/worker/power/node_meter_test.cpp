@@ -123,6 +123,24 @@ TEST_CASE("NodeMeter: measures the idle baseline, then samples until destroyed",
     CHECK(reader.newest_time_ns() == newest);
 }
 
+TEST_CASE("NodeMeter: the idle power measured again while it samples, for the drift",
+          "[worker][power]") {
+    testing::FakeSysfs files;
+    auto watts = std::make_shared<std::atomic<double>>(40.0);
+    LocalRingMemory memory;
+    const SampleRing reader = SampleRing::attach(memory.data());
+    const NodeMeter meter(std::make_unique<SteadySource>(watts, 2),
+                          SampleRing::create(memory.data()),
+                          testing::test_meter_settings(files, 0.01, 0.2));
+    watts->store(44.0);  // the node idles 10% higher than when the job started
+    const std::vector<double> again = meter.measure_idle(0.3);
+    REQUIRE(again.size() == 2);
+    CHECK(again[0] == Approx(44.0).epsilon(0.05));
+    CHECK(again[1] == Approx(44.0).epsilon(0.05));
+    // What the runs subtract stays the start's baseline.
+    CHECK(reader.description()->idle_w.at(0) == Approx(40.0).epsilon(0.05));
+}
+
 TEST_CASE("NodeMeter: a requested sample comes at once, not at the next tick", "[worker][power]") {
     testing::FakeSysfs files;
     LocalRingMemory memory;

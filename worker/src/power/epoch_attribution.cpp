@@ -306,6 +306,11 @@ common::RunEnergy attribute_epochs(const std::vector<IntervalEnergy>& node_epoch
     if (energy.unknown_intervals > 0) {
         add_flag(energy, "unknown_intervals");
     }
+    if (common::negative_net_epochs(energy) > 0) {
+        // The node drew less than its idle baseline: the baseline was too high (measured
+        // on a busy node, or idle power drifted). The epoch's net joules are kept as they are.
+        add_flag(energy, "negative_net");
+    }
     if (meter.wall_source) {
         add_rest_of_node(energy, node_epochs, *meter.wall_source);
     }

@@ -11,6 +11,7 @@
 
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/worker/power/cpu_time_estimate_source.hpp"
+#include "joulesweep/worker/power/epoch_attribution.hpp"
 
 namespace joulesweep::worker::power {
 namespace {
@@ -100,6 +101,38 @@ double NodeMeter::sampler_cpu_s() const {
         return 0.0;
     }
     return static_cast<double>(used.tv_sec) + (static_cast<double>(used.tv_nsec) * 1e-9);
+}
+
+std::vector<double> NodeMeter::measure_idle(double seconds) const {
+    // A sample at or after `time_ns`, asked for at once: false when none came in time.
+    const auto sample_after = [this](std::int64_t time_ns) {
+        const auto deadline =
+            std::chrono::steady_clock::now() + (3 * period_) + std::chrono::seconds(1);
+        ring_.request_sample();
+        while (ring_.newest_time_ns().value_or(0) < time_ns) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        return true;
+    };
+    const std::int64_t from_ns = now_ns();
+    if (!sample_after(from_ns)) {
+        return {};
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const std::int64_t to_ns = now_ns();
+    if (!sample_after(to_ns)) {
+        return {};
+    }
+    const IntervalEnergy idle =
+        energy_between(ring_.covering(from_ns, to_ns), description_.domains.size(), from_ns, to_ns);
+    std::vector<double> watts;
+    for (const double joules : idle.energy_j) {
+        watts.push_back(joules / (static_cast<double>(to_ns - from_ns) / 1e9));
+    }
+    return watts;
 }
 
 EnergySample NodeMeter::sample_now() {

@@ -19,6 +19,7 @@ namespace joulesweep::app {
 struct JobEnergySettings {
     bool enabled = true;
     worker::power::MeterSettings meter;
+    bool idle_at_end = true;  // measure the idle baseline again when the job ends
     worker::power::PowerOptions sources;
 };
 
@@ -34,10 +35,18 @@ public:
     // This rank is the only training rank of its node.
     bool only_training_rank() const noexcept;
 
+    // Collective over the node, once every rank of it is done with its work: the leader
+    // measures the idle power again for as long as at the start while the others sleep,
+    // and says how far it drifted (stdout). Nothing when energy is off or no baseline
+    // was taken.
+    void measure_idle_at_end() const;
+
 private:
     std::optional<common::NodeSharedMemory> memory_;
     std::optional<worker::power::SampleRing> ring_;
     std::unique_ptr<worker::power::NodeMeter> meter_;  // the leader's; stops before memory_ goes
+    bool measure_idle_at_end_ = false;
+    double idle_baseline_s_ = 0.0;
 };
 
 }  // namespace joulesweep::app

@@ -1,7 +1,8 @@
 #pragma once
 // The options that say where a node's power comes from, shared by `energy probe` and
-// `run`: the BMC to ask over IPMI (host, user, a password file, privilege, sensor) and
-// the estimate's model. A password is only ever read from a file of mode 0600.
+// `run`: the BMC to ask over IPMI (host, user, a password file, privilege, sensor), the
+// estimate's model and where sysfs, the MSR devices and procfs are. A password is only ever read
+// from a file of mode 0600.
 
 #include <string>
 
@@ -20,6 +21,10 @@ struct PowerSourceOptionValues {
     std::string ipmi_device = "/dev/ipmi0";
     std::string ipmi_sdr_cache;
     double estimate_core_w = 10.0;
+    // Where the node's kernel interfaces are: tests and diagnostics point them at fakes.
+    std::string sysfs_root = "/sys";
+    std::string dev_cpu_root = "/dev/cpu";
+    std::string proc_root = "/proc";
 };
 
 void add_power_source_options(boost::program_options::options_description& description,

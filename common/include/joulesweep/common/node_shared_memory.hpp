@@ -27,7 +27,8 @@ public:
 
     int training_ranks() const noexcept { return training_ranks_; }  // on this node
 
-    // Waits for every rank of the node: the leader fills the memory before it.
+    // Waits, asleep, for every rank of the node: the leader fills the memory (and
+    // measures the idle baseline) before it.
     void barrier() const;
 
 private:

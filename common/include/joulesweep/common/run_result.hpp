@@ -55,13 +55,17 @@ struct RunEnergy {
     double period_s = 0.0;                    // the meter's sampling period
     std::int64_t wraps = 0;                   // counter wraps corrected during the run
     std::int64_t unknown_intervals = 0;       // meter intervals whose energy was unknown
-    std::vector<std::string> flags;           // "estimate", "shared_node", "no_baseline", ...
+    std::vector<std::string> flags;           // "estimate", "shared_node", "negative_net", ...
     // With a wall meter (IPMI) beside RAPL: its source, and per epoch the rest of the
     // node (the wall's joules minus the domains', in this run's share; NaN where the
     // wall's reads did not reach). Both empty without one.
     std::string wall_source;
     std::vector<float> rest_of_node_j;
 };
+
+// Epochs whose net joules, summed over the domains, are below zero: the node drew less
+// than its idle baseline then (flag "negative_net").
+std::size_t negative_net_epochs(const RunEnergy& energy);
 
 struct RunResult {
     std::int64_t seed = 0;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "joulesweep/worker/power/power_source.hpp"
 #include "joulesweep/worker/power/sample_ring.hpp"
@@ -57,6 +58,12 @@ public:
 
     // CPU seconds the sampler thread has used so far: the meter's own cost.
     double sampler_cpu_s() const;
+
+    // The node's power per domain over the next `seconds`, from the sampler's own
+    // samples (one asked for at each end): the idle baseline again, when the caller knows
+    // every rank of the node is idle. It changes nothing the runs use. Empty when the
+    // sampler did not answer in time.
+    std::vector<double> measure_idle(double seconds) const;
 
 private:
     EnergySample sample_now();
