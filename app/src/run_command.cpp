@@ -32,6 +32,7 @@
 #include "joulesweep/coordinator/migrations.hpp"
 #include "joulesweep/coordinator/queue_connection.hpp"
 #include "joulesweep/worker/compute_threads.hpp"
+#include "joulesweep/worker/power/cpu_identity.hpp"
 #include "joulesweep/worker/run_worker.hpp"
 
 namespace joulesweep::app {
@@ -353,6 +354,8 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         worker_context.software_json = software_json();
         worker_context.energy_ring = energy.ring();
         worker_context.only_training_rank_on_node = energy.only_training_rank();
+        worker_context.node_type =
+            worker::power::node_type(settings.energy.sources.proc_root / "cpuinfo");
         worker::use_compute_threads(worker_threads(settings, placement, communicator.rank()));
         worker::run_worker(communicator, worker_context);
         energy.measure_idle_at_end();

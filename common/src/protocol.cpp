@@ -116,6 +116,7 @@ void put_energy(WireWriter& writer, const RunEnergy& energy) {
     put_strings(writer, energy.flags);
     writer.put_string(energy.wall_source);
     writer.put_array(energy.rest_of_node_j);
+    writer.put_string(energy.node_type);
 }
 
 // Every per-epoch series must have one value per epoch: a short one would shift the
@@ -156,6 +157,7 @@ RunEnergy get_energy(WireReader& reader, std::size_t epochs) {
     energy.flags = get_strings(reader, "energy_flags");
     energy.wall_source = reader.get_string("energy_wall_source");
     energy.rest_of_node_j = reader.get_array<float>("energy_rest_of_node_j");
+    energy.node_type = reader.get_string("energy_node_type");
     if (energy.wall_source.empty() && !energy.rest_of_node_j.empty()) {
         throw MpiError("malformed result: energy_rest_of_node_j without a wall source");
     }

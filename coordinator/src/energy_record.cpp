@@ -23,6 +23,7 @@ nlohmann::json provenance_without_share(const common::RunEnergy& energy) {
         {"unknown_intervals", energy.unknown_intervals},
         {"flags", energy.flags},
         {"negative_net_epochs", common::negative_net_epochs(energy)},
+        {"node_type", energy.node_type},
         {"wall_source",
          energy.wall_source.empty() ? nlohmann::json(nullptr) : nlohmann::json(energy.wall_source)},
     };
@@ -95,6 +96,7 @@ void read_provenance(const std::string& json, common::RunEnergy& energy) {
         energy.flags = provenance.at("flags").get<std::vector<std::string>>();
         const nlohmann::json& wall = provenance.at("wall_source");
         energy.wall_source = wall.is_null() ? "" : wall.get<std::string>();
+        energy.node_type = provenance.value("node_type", "");  // absent from runs stored before node types
     } catch (const nlohmann::json::exception& error) {
         throw common::StorageError(fmt::format("malformed energy provenance: {}", error.what()));
     }

@@ -100,6 +100,7 @@ TEST_CASE("protocol: a result's energy round-trips, a series of the wrong length
     CHECK(got.period_s == 0.1);
     CHECK(got.wraps == 1);
     CHECK(got.flags == expected.flags);
+    CHECK(got.node_type == expected.node_type);
     CHECK(got.wall_source == "ipmi_dcmi");
     CHECK(testing::same_series(got.rest_of_node_j, expected.rest_of_node_j));
 

@@ -30,6 +30,7 @@ TEST_CASE("energy_record: totals over the domains, 2-D literals and the provenan
     CHECK(read.train_rows == 640);
     CHECK(read.wraps == 1);
     CHECK(read.flags == energy.flags);
+    CHECK(read.node_type == "Test CPU 9000 (2 CPUs)");
     CHECK(read.share.empty());
 }
 

@@ -10,6 +10,7 @@
 #include "joulesweep/coordinator/run_queue.hpp"
 
 #include "queue_fixture.hpp"
+#include "sample_energy.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -149,6 +150,60 @@ TEST_CASE("joulesweep_reader reads every view and table and can change nothing",
     }
     CHECK(query_value<int>(database, "SELECT count(*) FROM result") == 4);
     CHECK(query_value<int>(database, "SELECT count(*) FROM run WHERE status = 'done'") == 4);
+}
+
+}  // namespace joulesweep::coordinator
+
+namespace joulesweep::coordinator {
+
+TEST_CASE("views: BUTTER-E's standardisation aligns each node type's idle power",
+          "[coordinator][db][views]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    testing::enqueue_runs(database, 4);
+    RunQueue queue(database, testing::fast_options());
+    const auto coordinator = queue.register_coordinator(testing::registration("node-1"));
+    const auto claimed = queue.claim(coordinator, 4);
+    REQUIRE(claimed.size() == 4);
+    // Type A on three nodes at 100, 104 and 200 W; type B on one at 80 W. Each run has
+    // 3 epochs of 0.25 s: its joules per epoch are a quarter of its watts.
+    const std::vector<std::string> hosts{"a1", "a2", "a3", "b1"};
+    const std::vector<float> watts{100.0F, 104.0F, 200.0F, 80.0F};
+    std::vector<RunCompletion> completions = testing::completions_for(claimed);
+    for (std::size_t run = 0; run < completions.size(); ++run) {
+        common::RunResult& result = completions[run].result;
+        result.host = hosts[run];
+        result.energy = testing::sample_energy(3);
+        result.energy->node_type = run < 3 ? "CPU A (2 CPUs)" : "CPU B (8 CPUs)";
+        result.energy->gross_j = {std::vector<float>(3, watts[run] * 0.25F),
+                                  std::vector<float>(3, 0.0F)};
+    }
+    REQUIRE(queue.complete(coordinator, completions).size() == 4);
+
+    // A's median over its nodes is 104 W, B's 80 W; A has the most runs.
+    CHECK(query_value<std::string>(database,
+                                   "SELECT string_agg(node_type || ':' || nodes || ':' || "
+                                   "round(median_p2_w::numeric, 1), ' ' ORDER BY node_type) "
+                                   "FROM node_type_idle_power") ==
+          "CPU A (2 CPUs):3:104.0 CPU B (8 CPUs):1:80.0");
+    CHECK(query_value<std::string>(database,
+                                   "SELECT round(offset_w::numeric, 1) || ' ' || "
+                                   "round(std_power_w::numeric, 1) || ' ' || "
+                                   "round(std_energy_j::numeric, 1) "
+                                   "FROM standardized_run_energy() WHERE host = 'b1'") ==
+          "24.0 104.0 78.0");
+    CHECK(
+        query_value<std::string>(
+            database,
+            "SELECT round(std_power_w::numeric, 1) FROM standardized_run_energy('CPU B (8 CPUs)') "
+            "WHERE host = 'a3'") == "176.0");
+    CHECK_THROWS_WITH(query_value<std::string>(
+                          database, "SELECT count(*)::text FROM standardized_run_energy('CPU C')"),
+                      Catch::Contains("no measured runs on node type 'CPU C'"));
+    // The runs' power as stored: the view reads the provenance's node type.
+    CHECK(query_value<std::string>(database,
+                                   "SELECT round(gross_w::numeric, 1) || ' ' || run_s "
+                                   "FROM run_power WHERE host = 'a2'") == "104.0 0.75");
 }
 
 }  // namespace joulesweep::coordinator

@@ -33,6 +33,7 @@ common::RunEnergy sample_energy(std::size_t epochs) {
     energy.wraps = 1;
     energy.unknown_intervals = 0;
     energy.flags = {"shared_node"};
+    energy.node_type = "Test CPU 9000 (2 CPUs)";
     return energy;
 }
 

@@ -111,6 +111,9 @@ private:
             outcome.result.software_json = context_.software_json;
             if (energy) {
                 outcome.result.energy = energy->finish();
+                if (outcome.result.energy) {
+                    outcome.result.energy->node_type = context_.node_type;
+                }
             }
             communicator_.send(
                 kCoordinatorRank, common::MessageTag::kResult, common::encode(outcome));

@@ -24,6 +24,9 @@ TEST_CASE("CPU identity: vendor, family, model and the hypervisor flag from cpui
     CHECK(cpu->model_name == "AMD EPYC 9B45");
     CHECK(cpu->hypervisor);
     CHECK_FALSE(read_cpu_identity(files.proc() / "missing").has_value());
+    // The node type energy provenance stores: the model and every processor listed.
+    CHECK(node_type(files.proc() / "cpuinfo") == "AMD EPYC 9B45 (2 CPUs)");
+    CHECK(node_type(files.proc() / "missing") == "unknown");
 }
 
 TEST_CASE("CPU identity: the first CPU of each physical package", "[worker][power]") {

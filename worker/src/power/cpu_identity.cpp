@@ -5,6 +5,8 @@
 #include <string_view>
 #include <system_error>
 
+#include <fmt/format.h>
+
 #include "joulesweep/worker/power/sysfs_file.hpp"
 
 namespace joulesweep::worker::power {
@@ -66,6 +68,27 @@ std::optional<CpuIdentity> read_cpu_identity(const std::filesystem::path& cpuinf
         return std::nullopt;
     }
     return identity;
+}
+
+std::string node_type(const std::filesystem::path& cpuinfo) {
+    const std::optional<CpuIdentity> identity = read_cpu_identity(cpuinfo);
+    std::ifstream stream(cpuinfo);
+    if (!identity || !stream) {
+        return "unknown";
+    }
+    int processors = 0;
+    std::string line;
+    while (std::getline(stream, line)) {
+        const std::size_t colon = line.find(':');
+        if (colon != std::string::npos &&
+            trim(std::string_view(line).substr(0, colon)) == "processor") {
+            ++processors;
+        }
+    }
+    return fmt::format("{} ({} CPU{})",
+                       identity->model_name.empty() ? "unnamed CPU" : identity->model_name,
+                       processors,
+                       processors == 1 ? "" : "s");
 }
 
 std::map<int, int> first_cpu_per_package(const std::filesystem::path& sysfs_root) {

@@ -61,6 +61,9 @@ struct RunEnergy {
     // wall's reads did not reach). Both empty without one.
     std::string wall_source;
     std::vector<float> rest_of_node_j;
+    // The kind of node that ran it: its CPU model and logical CPU count, e.g. "AMD EPYC
+    // 7B13 (2 CPUs)". BUTTER-E's idle standardisation aligns node types (docs/sql.md).
+    std::string node_type;
 };
 
 // Epochs whose net joules, summed over the domains, are below zero: the node drew less

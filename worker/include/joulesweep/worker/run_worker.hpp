@@ -23,6 +23,7 @@ struct WorkerContext {
     // The node meter's samples (docs/energy.md); null when the job measures no energy.
     const power::SampleRing* energy_ring = nullptr;
     bool only_training_rank_on_node = false;  // the run gets the node's whole energy
+    std::string node_type{};  // stored with the run's energy: common::RunEnergy::node_type
 };
 
 // Serves runs until kStop and returns the totals it sent back with kStopped.

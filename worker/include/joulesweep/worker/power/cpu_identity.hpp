@@ -24,6 +24,10 @@ struct CpuIdentity {
 // nullopt when the file cannot be read or names no vendor.
 std::optional<CpuIdentity> read_cpu_identity(const std::filesystem::path& cpuinfo);
 
+// The kind of node, as energy provenance names it: "<model name> (<N> CPUs)", N the
+// processors /proc/cpuinfo lists; "unknown" when the file cannot be read.
+std::string node_type(const std::filesystem::path& cpuinfo);
+
 // physical package id -> the lowest-numbered CPU on it, from
 // <sysfs>/devices/system/cpu/cpuN/topology/physical_package_id. Empty when unknown.
 std::map<int, int> first_cpu_per_package(const std::filesystem::path& sysfs_root);
