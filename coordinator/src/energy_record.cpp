@@ -96,7 +96,8 @@ void read_provenance(const std::string& json, common::RunEnergy& energy) {
         energy.flags = provenance.at("flags").get<std::vector<std::string>>();
         const nlohmann::json& wall = provenance.at("wall_source");
         energy.wall_source = wall.is_null() ? "" : wall.get<std::string>();
-        energy.node_type = provenance.value("node_type", "");  // absent from runs stored before node types
+        energy.node_type =
+            provenance.value("node_type", "");  // absent from runs stored before node types
     } catch (const nlohmann::json::exception& error) {
         throw common::StorageError(fmt::format("malformed energy provenance: {}", error.what()));
     }
