@@ -18,6 +18,16 @@ double total(const std::vector<double>& watts) {
     return sum;
 }
 
+// "41.0 W, <label> 40.0 W: drift +1.0 W (+2.5%)"
+std::string drift_text(double now_w, double then_w, const char* label) {
+    return fmt::format("{:.1f} W, {} {:.1f} W: drift {:+.1f} W ({:+.1f}%)",
+                       now_w,
+                       label,
+                       then_w,
+                       now_w - then_w,
+                       then_w > 0.0 ? 100.0 * (now_w - then_w) / then_w : 0.0);
+}
+
 std::string baseline_text(const worker::power::MeterDescription& meter) {
     if (meter.idle_w.empty()) {
         return "no idle baseline";
@@ -48,6 +58,14 @@ JobEnergy::JobEnergy(MPI_Comm world, const JobEnergySettings& settings, bool com
             }
             worker::power::MeterSettings meter_settings = settings.meter;
             meter_settings.under_hypervisor = probe.under_hypervisor;
+            meter_settings.on_idle_again = [](const worker::power::IdleRemeasurement& idle) {
+                std::cout << fmt::format(
+                                 "energy: idle baseline measured again (new runs waited {:.1f} s "
+                                 "for the node to be idle): {}",
+                                 idle.waited_s,
+                                 drift_text(total(idle.after_w), total(idle.before_w), "before"))
+                          << std::endl;  // flushed: from the meter's thread, mid-job
+            };
             try {
                 meter_ = std::make_unique<worker::power::NodeMeter>(
                     std::move(probe.chosen), *ring_, meter_settings, std::move(probe.wall));
@@ -82,14 +100,8 @@ void JobEnergy::measure_idle_at_end() const {
         std::cout << "energy: the idle baseline could not be measured again at the end: the "
                      "meter did not answer\n";
     } else {
-        const double at_end_w = total(at_end);
-        std::cout << fmt::format(
-            "energy: idle baseline at the end {:.1f} W, at the start {:.1f} W: drift {:+.1f} W "
-            "({:+.1f}%)\n",
-            at_end_w,
-            at_start_w,
-            at_end_w - at_start_w,
-            at_start_w > 0.0 ? 100.0 * (at_end_w - at_start_w) / at_start_w : 0.0);
+        std::cout << fmt::format("energy: idle baseline at the end {}\n",
+                                 drift_text(total(at_end), at_start_w, "at the start"));
     }
     std::cout.flush();
 }

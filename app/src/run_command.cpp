@@ -107,6 +107,10 @@ void validate(const RunSettings& settings) {
     require(
         settings.energy.meter.idle_baseline_s >= 0 && settings.energy.meter.idle_baseline_s <= 600,
         "--idle-baseline must be between 0 and 600 seconds");
+    require(settings.energy.meter.idle_again_every_s == 0.0 ||
+                (settings.energy.meter.idle_again_every_s >= 1.0 &&
+                 settings.energy.meter.idle_baseline_s > 0.0),
+            "--idle-again-every must be at least 1 second, with an --idle-baseline above 0");
 }
 
 // The requested threads, cut to what this rank's CPUs allow when it would oversubscribe
@@ -306,6 +310,11 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
             ->default_value(settings.energy.meter.idle_baseline_s),
         "at start, measure each node's idle power this long before anything trains (every "
         "rank of the node asleep); net joules subtract it. 0: none")(
+        "idle-again-every",
+        po::value<double>(&settings.energy.meter.idle_again_every_s)->value_name("SECONDS"),
+        "during the job, measure each node's idle power again this often: new runs of the "
+        "node wait until the ones in progress end, then for --idle-baseline seconds, and "
+        "later runs subtract the new baseline (a long run delays it). Default: never")(
         "no-idle-at-end",
         po::bool_switch(&no_idle_at_end),
         "do not measure the idle power again when the job ends (it reports the drift)");

@@ -308,13 +308,16 @@ private:
         return busy;
     }
 
+    // True when a message asks for a prompt answer (a worker is ready, a run ended). A
+    // progress report asks for none: resetting the poll backoff for each one made the
+    // coordinator spin between the epochs of short runs (docs/benchmarks.md, "Waiting").
     bool receive_messages() {
-        bool any = false;
+        bool prompt = false;
         while (auto message = communicator_.poll()) {
-            any = true;
+            prompt = prompt || message->tag != common::MessageTag::kProgress;
             handle(*message);
         }
-        return any;
+        return prompt;
     }
 
     void handle(const common::Envelope& message) {

@@ -84,15 +84,17 @@ PY
     counter_pid=$!
 }
 
-# fake_tree_job NAME EPOCHS BUSY_W: 4 runs of EPOCHS epochs on a coordinator and one
-# worker, the tree at 25 W until the baseline is taken and BUSY_W after; sets $log.
+# fake_tree_job NAME EPOCHS BUSY_W [REPETITIONS [RUN OPTIONS...]]: 4 x REPETITIONS
+# (default 1) runs of EPOCHS epochs on a coordinator and one worker, the tree at 25 W
+# until the baseline is taken and BUSY_W after; sets $log.
 fake_tree_job() {
-    local name=$1 epochs=$2 busy_w=$3 job_status=0
-    enqueue_runs "$name" 1 "$epochs" banana
+    local name=$1 epochs=$2 busy_w=$3 repetitions=${4:-1} job_status=0
+    shift $(($# < 4 ? $# : 4))
+    enqueue_runs "$name" "$repetitions" "$epochs" banana
     log="$TEST_DIR/$name.log"
     : >"$log"
     play_counter "$log" 25 "$busy_w"
-    RANKS=2 start_job "$log" --idle-baseline 1 "${fake_node[@]}"
+    RANKS=2 start_job "$log" --idle-baseline 1 "${fake_node[@]}" "$@"
     wait "$job_pid" || job_status=$?
     wait "$counter_pid" || true
     [[ $job_status == 0 ]] || fail "the $name job should exit 0: $(cat "$log")"
@@ -120,3 +122,14 @@ expect_contains "$(cat "$log")" "energy: warning: 36 of 36 measured epochs (100.
                   AND energy_provenance->'flags' ? 'negative_net'
                   AND (energy_provenance->>'negative_net_epochs')::int = 9") == 4 ]] ||
     fail "every run under the too high baseline should be flagged negative_net"
+
+# 4. --idle-again-every: during the job the node's idle power is measured again between
+#    runs (the tree's 40 W), and the runs after it subtract the new baseline.
+fake_tree_job again 100 40 3 --idle-again-every 1
+grep -Eq "^energy: idle baseline measured again \(new runs waited [0-9.]+ s for the node to be idle\): (39|40|41)\.[0-9] W, before 2[45]\.[0-9] W: drift " "$log" ||
+    fail "the job should measure the idle power again between runs: $(cat "$log")"
+# (Whether a run started before the first re-measurement depends on how fast the job
+# starts, so only the new baseline's use is checked.)
+[[ $(fresh_query "SELECT round(max((energy_provenance->'idle_w'->>0)::numeric))
+                  FROM result WHERE cardinality(epoch_wall_s) = 100") =~ ^(39|40|41)$ ]] ||
+    fail "the runs after the new baseline should subtract the tree's 40 W"

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/common/protocol.hpp"
 #include "joulesweep/worker/datasets/dataset_file.hpp"
+#include "joulesweep/worker/power/sample_ring.hpp"
 
 #include "sample_datasets.hpp"
 #include "temporary_directory.hpp"
@@ -113,6 +115,68 @@ TEST_CASE("run_worker: trains, reports failures by kind, abandons a cancelled ru
         const WorkerContext context{directory.path(), "test-host", std::string("77"), "{}"};
         const common::WorkerTotals totals = run_worker(communicator, context);
         CHECK(totals.runs == 4);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+}
+
+TEST_CASE("run_worker: a run handed over while the node measures its idle power waits for it",
+          "[worker][mpi]") {
+    const common::Communicator communicator(MPI_COMM_WORLD);
+    if (communicator.rank() == 0) {
+        // Each phase for every worker at once: all of it well inside the 3 s each worker
+        // keeps its node's idle window open.
+        for (int rank = 1; rank < communicator.size(); ++rank) {
+            CHECK(next_message(communicator, rank).tag == MessageTag::kReady);
+            // Held, then cancelled: abandoned without training, and the worker is free.
+            communicator.send(
+                rank, MessageTag::kAssign, common::encode(assignment(7, "banana", 2)));
+            communicator.send(
+                rank, MessageTag::kCancel, common::encode(common::RunReference{7, 1}));
+        }
+        for (int rank = 1; rank < communicator.size(); ++rank) {
+            const auto message = next_message(communicator, rank);
+            REQUIRE(message.tag == MessageTag::kCancelled);
+            CHECK(common::decode_reference(message.payload).run_id == 7);
+            CHECK(next_message(communicator, rank).tag == MessageTag::kReady);
+            // Held until the window closes (the worker's own thread closes it), then trained.
+            communicator.send(
+                rank, MessageTag::kAssign, common::encode(assignment(8, "banana", 2)));
+        }
+        for (int rank = 1; rank < communicator.size(); ++rank) {
+            auto message = next_message(communicator, rank);
+            while (message.tag == MessageTag::kProgress) {
+                message = next_message(communicator, rank);
+            }
+            REQUIRE(message.tag == MessageTag::kResult);
+            CHECK(common::decode_outcome(message.payload).run_id == 8);
+            CHECK(next_message(communicator, rank).tag == MessageTag::kReady);
+            communicator.send(rank, MessageTag::kStop);
+            CHECK(next_message(communicator, rank).tag == MessageTag::kStopped);
+        }
+    } else {
+        const testing::TemporaryDirectory directory;
+        write_dataset_file(directory.path() / "banana.h5", testing::learnable_banana(), "test");
+        power::LocalRingMemory memory;
+        power::SampleRing meter_side = power::SampleRing::create(memory.data());
+        power::MeterDescription description;
+        description.domains = {"package-0"};
+        description.idle_w = {40.0};
+        meter_side.describe(description);
+        meter_side.open_idle_window();
+        const power::SampleRing ring = power::SampleRing::attach(memory.data());
+        WorkerContext context{directory.path(), "test-host", std::nullopt, "{}"};
+        context.energy_ring = &ring;
+        // The node's meter: closes the window once the first run was cancelled and the
+        // second is held.
+        std::thread meter([&meter_side] {
+            std::this_thread::sleep_for(std::chrono::seconds(3));
+            CHECK(meter_side.node_idle());  // the held runs never began
+            meter_side.close_idle_window({42.0});
+        });
+        const common::WorkerTotals totals = run_worker(communicator, context);
+        meter.join();
+        CHECK(totals.runs == 1);
+        CHECK(meter_side.node_idle());  // the trained run ended
     }
     MPI_Barrier(MPI_COMM_WORLD);
 }

@@ -46,6 +46,13 @@ public:
         std::chrono::microseconds pause = kFirstPollPause;
         while (true) {
             report_new_signals();
+            if (held_ && begin_run()) {
+                const common::RunAssignment assignment = std::move(*held_);
+                held_.reset();
+                train_and_end_run(assignment);
+                waiting_since = Clock::now();
+                continue;
+            }
             auto message = communicator_.poll(kCoordinatorRank);
             if (!message) {
                 std::this_thread::sleep_for(pause);
@@ -62,13 +69,28 @@ public:
                 totals_.waiting_s += waited;
             }
             switch (message->tag) {
-                case common::MessageTag::kAssign:
-                    train(common::decode_assignment(message->payload));
-                    communicator_.send(kCoordinatorRank, common::MessageTag::kReady);
+                case common::MessageTag::kAssign: {
+                    common::RunAssignment assignment = common::decode_assignment(message->payload);
+                    if (begin_run()) {
+                        train_and_end_run(assignment);
+                    } else {
+                        held_ = std::move(assignment);  // the node measures its idle power
+                    }
                     waiting_since = Clock::now();
                     break;
+                }
                 case common::MessageTag::kCancel:
-                    // Sent for a run that finished before the cancel arrived: nothing to do.
+                    // For the run held while the node measures its idle power; otherwise
+                    // for a run that finished before the cancel arrived: nothing to do.
+                    if (held_ &&
+                        common::decode_reference(message->payload).run_id == held_->run_id) {
+                        communicator_.send(
+                            kCoordinatorRank,
+                            common::MessageTag::kCancelled,
+                            common::encode(common::RunReference{held_->run_id, held_->attempt}));
+                        held_.reset();
+                        communicator_.send(kCoordinatorRank, common::MessageTag::kReady);
+                    }
                     waiting_since = Clock::now();
                     break;
                 case common::MessageTag::kStop:
@@ -84,6 +106,21 @@ public:
     }
 
 private:
+    // False while the node's meter measures its idle power (the ring's idle window): the
+    // run waits for it, as every other run of the node does.
+    bool begin_run() const {
+        return context_.energy_ring == nullptr || context_.energy_ring->try_begin_run();
+    }
+
+    // Trains a run begun with begin_run(), ends it and asks for the next.
+    void train_and_end_run(const common::RunAssignment& assignment) {
+        train(assignment);
+        if (context_.energy_ring != nullptr) {
+            context_.energy_ring->end_run();
+        }
+        communicator_.send(kCoordinatorRank, common::MessageTag::kReady);
+    }
+
     void train(const common::RunAssignment& assignment) {
         const Clock::time_point start = Clock::now();
         try {
@@ -190,6 +227,7 @@ private:
     const WorkerContext& context_;
     common::WorkerTotals totals_;
     int reported_signals_ = 0;
+    std::optional<common::RunAssignment> held_;  // assigned while the node measured idle power
     std::string cached_name_;
     std::unique_ptr<PreparedDataset> cached_dataset_;
 };

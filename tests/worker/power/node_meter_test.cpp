@@ -5,7 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -139,6 +142,49 @@ TEST_CASE("NodeMeter: the idle power measured again while it samples, for the dr
     CHECK(again[1] == Approx(44.0).epsilon(0.05));
     // What the runs subtract stays the start's baseline.
     CHECK(reader.description()->idle_w.at(0) == Approx(40.0).epsilon(0.05));
+}
+
+TEST_CASE("NodeMeter: during a job, the idle power measured again once the node's runs are over",
+          "[worker][power]") {
+    testing::FakeSysfs files;
+    auto watts = std::make_shared<std::atomic<double>>(40.0);
+    LocalRingMemory memory;
+    const SampleRing rank = SampleRing::attach(memory.data());
+    MeterSettings settings = testing::test_meter_settings(files, 0.01, 0.2);
+    settings.idle_again_every_s = 0.3;
+    std::mutex mutex;
+    std::vector<IdleRemeasurement> told;  // from the sampler's thread
+    settings.on_idle_again = [&](const IdleRemeasurement& idle) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        told.push_back(idle);
+    };
+    const auto first_told = [&]() -> std::optional<IdleRemeasurement> {
+        const std::lock_guard<std::mutex> lock(mutex);
+        return told.empty() ? std::nullopt : std::optional<IdleRemeasurement>(told.front());
+    };
+    const NodeMeter meter(
+        std::make_unique<SteadySource>(watts, 1), SampleRing::create(memory.data()), settings);
+    // A run in progress when the window opens holds the measurement off.
+    REQUIRE(rank.try_begin_run());
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK_FALSE(rank.try_begin_run());  // the window is open: the next run waits
+    watts->store(50.0);                 // the node idles higher from now on
+    rank.end_run();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!first_told() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    REQUIRE(first_told());
+    const IdleRemeasurement idle = *first_told();
+    CHECK(idle.before_w.at(0) == Approx(40.0).epsilon(0.05));
+    CHECK(idle.after_w.at(0) == Approx(50.0).epsilon(0.05));
+    CHECK(idle.waited_s > 0.1);  // for the run that was in progress
+    // Runs may begin again, and subtract the new baseline.
+    CHECK(rank.try_begin_run());
+    rank.end_run();
+    CHECK(rank.description()->idle_w.at(0) == Approx(50.0).epsilon(0.05));
+    // The meter's own description keeps the start's baseline.
+    CHECK(meter.description().idle_w.at(0) == Approx(40.0).epsilon(0.05));
 }
 
 TEST_CASE("NodeMeter: a requested sample comes at once, not at the next tick", "[worker][power]") {

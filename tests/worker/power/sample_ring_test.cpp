@@ -52,6 +52,30 @@ TEST_CASE("SampleRing: a description is seen only once written, by every view of
     CHECK(reader.description()->idle_w.empty());
 }
 
+TEST_CASE("SampleRing: no run begins while the idle window is open; it closes on a new baseline",
+          "[worker][power]") {
+    LocalRingMemory memory;
+    SampleRing writer = SampleRing::create(memory.data());
+    const SampleRing rank = SampleRing::attach(memory.data());
+    MeterDescription description;
+    description.domains = {"package-0", "dram-0"};
+    description.idle_w = {40.0, 3.0};
+    writer.describe(description);
+
+    REQUIRE(rank.try_begin_run());
+    writer.open_idle_window();
+    CHECK_FALSE(writer.node_idle());  // the run in progress goes on
+    CHECK_FALSE(rank.try_begin_run());
+    CHECK_FALSE(writer.node_idle());  // a refused run does not count
+    rank.end_run();
+    CHECK(writer.node_idle());
+    writer.close_idle_window({44.0, 3.5});
+    CHECK(rank.description()->idle_w == std::vector<double>{44.0, 3.5});
+    REQUIRE(rank.try_begin_run());
+    CHECK_FALSE(writer.node_idle());
+    rank.end_run();
+}
+
 TEST_CASE("SampleRing: too many or no domains are refused", "[worker][power]") {
     LocalRingMemory memory;
     SampleRing ring = SampleRing::create(memory.data());

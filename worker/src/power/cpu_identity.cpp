@@ -79,9 +79,9 @@ std::string node_type(const std::filesystem::path& cpuinfo) {
     int processors = 0;
     std::string line;
     while (std::getline(stream, line)) {
-        const std::size_t colon = line.find(':');
-        if (colon != std::string::npos &&
-            trim(std::string_view(line).substr(0, colon)) == "processor") {
+        const std::string_view text = line;
+        const std::size_t colon = text.find(':');
+        if (colon != std::string_view::npos && trim(text.substr(0, colon)) == "processor") {
             ++processors;
         }
     }

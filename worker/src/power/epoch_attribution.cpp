@@ -91,6 +91,18 @@ void add_flag(common::RunEnergy& energy, const char* flag) {
 }
 
 // What every run measured by this meter shares: a model, a split, no baseline, a VM.
+// The flags that follow from the run's own numbers.
+void add_run_flags(common::RunEnergy& energy) {
+    if (energy.unknown_intervals > 0) {
+        add_flag(energy, "unknown_intervals");
+    }
+    if (common::negative_net_epochs(energy) > 0) {
+        // The node drew less than its idle baseline: the baseline was too high (measured
+        // on a busy node, or idle power drifted). The epoch's net joules are kept as they are.
+        add_flag(energy, "negative_net");
+    }
+}
+
 void add_meter_flags(common::RunEnergy& energy, const MeterDescription& meter, bool whole_node) {
     if (meter.source == PowerSourceKind::kEstimate) {
         add_flag(energy, "estimate");
@@ -303,14 +315,7 @@ common::RunEnergy attribute_epochs(const std::vector<IntervalEnergy>& node_epoch
         }
         previous = end;
     }
-    if (energy.unknown_intervals > 0) {
-        add_flag(energy, "unknown_intervals");
-    }
-    if (common::negative_net_epochs(energy) > 0) {
-        // The node drew less than its idle baseline: the baseline was too high (measured
-        // on a busy node, or idle power drifted). The epoch's net joules are kept as they are.
-        add_flag(energy, "negative_net");
-    }
+    add_run_flags(energy);
     if (meter.wall_source) {
         add_rest_of_node(energy, node_epochs, *meter.wall_source);
     }

@@ -79,6 +79,15 @@ NodeMeter::NodeMeter(std::unique_ptr<PowerSource> source,
         }
     }
     ring_.describe(description_);
+    current_idle_w_ = description_.idle_w;
+    if (settings.idle_again_every_s > 0.0 && !description_.idle_w.empty()) {
+        idle_again_every_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::duration<double>(settings.idle_again_every_s));
+        idle_measure_for_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::duration<double>(settings.idle_baseline_s));
+        next_idle_window_ = std::chrono::steady_clock::now() + idle_again_every_;
+        on_idle_again_ = settings.on_idle_again;
+    }
     ring_.append(sample_now());
     thread_ = std::thread([this] { run(); });
     clockid_t clock = 0;
@@ -135,6 +144,45 @@ std::vector<double> NodeMeter::measure_idle(double seconds) const {
     return watts;
 }
 
+void NodeMeter::follow_idle_schedule(const EnergySample& sample) {
+    if (idle_again_every_.count() == 0) {
+        return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (idle_phase_ == IdlePhase::kTraining && now >= next_idle_window_) {
+        ring_.open_idle_window();
+        idle_window_opened_ = now;
+        idle_phase_ = IdlePhase::kDraining;
+    }
+    if (idle_phase_ == IdlePhase::kDraining && ring_.node_idle()) {
+        idle_from_ = sample;
+        idle_phase_ = IdlePhase::kMeasuring;
+        return;
+    }
+    if (idle_phase_ != IdlePhase::kMeasuring ||
+        sample.time_ns - idle_from_.time_ns < idle_measure_for_.count()) {
+        return;
+    }
+    IdleRemeasurement measured;
+    measured.before_w = current_idle_w_;
+    const double elapsed_s = static_cast<double>(sample.time_ns - idle_from_.time_ns) / 1e9;
+    for (std::size_t domain = 0; domain < description_.domains.size(); ++domain) {
+        measured.after_w.push_back((sample.energy_j.at(domain) - idle_from_.energy_j.at(domain)) /
+                                   elapsed_s);
+    }
+    measured.waited_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - idle_window_opened_)
+            .count() -
+        elapsed_s;
+    current_idle_w_ = measured.after_w;
+    ring_.close_idle_window(current_idle_w_);
+    next_idle_window_ = std::chrono::steady_clock::now() + idle_again_every_;
+    idle_phase_ = IdlePhase::kTraining;
+    if (on_idle_again_) {
+        on_idle_again_(measured);
+    }
+}
+
 EnergySample NodeMeter::sample_now() {
     EnergySample sample;
     const std::vector<DomainEnergy> domains = source_->read();
@@ -184,7 +232,9 @@ void NodeMeter::run() {
             continue;  // woken early for nothing
         }
         try {
-            ring_.append(sample_now());
+            const EnergySample sample = sample_now();
+            ring_.append(sample);
+            follow_idle_schedule(sample);
         } catch (const std::exception& error) {
             // A reading that fails is a gap the attribution reports; the meter goes on.
             std::cerr << fmt::format("joulesweep: energy meter: {}\n", error.what());

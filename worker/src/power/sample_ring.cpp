@@ -53,11 +53,18 @@ struct SampleRing::Layout {
     std::int32_t domain_count = 0;
     std::array<std::array<char, kDomainNameSize>, kMaxMeterDomains> domain_names{};
     std::int32_t has_idle = 0;
-    std::array<double, kMaxMeterDomains> idle_w{};
+    // Atomics: the meter measures the idle power again during a job (the idle window).
+    std::array<std::atomic<double>, kMaxMeterDomains> idle_w{};
     std::array<double, kMaxMeterDomains> unit_j{};
     double period_s = 0.0;
     std::int32_t under_hypervisor = 0;
     std::int16_t wall_source = 0;  // 0: none
+    // The idle window: runs of the node in progress, and whether the meter holds the
+    // window open (no run may start). Sequentially consistent: a rank increments the
+    // count and then reads the flag, the meter sets the flag and then reads the count,
+    // so at least one of them sees the other.
+    std::atomic<std::int32_t> runs_in_progress{0};
+    std::atomic<std::int32_t> idle_window_open{0};
     std::array<Slot, kRingCapacity> slots;
 };
 
@@ -86,8 +93,9 @@ void SampleRing::describe(const MeterDescription& description) {
         const std::string& text = description.domains[domain];
         std::fill(name.begin(), name.end(), '\0');
         std::copy_n(text.begin(), std::min(text.size(), kDomainNameSize - 1), name.begin());
-        layout_->idle_w.at(domain) =
-            description.idle_w.empty() ? 0.0 : description.idle_w.at(domain);
+        layout_->idle_w.at(domain).store(
+            description.idle_w.empty() ? 0.0 : description.idle_w.at(domain),
+            std::memory_order_relaxed);
         layout_->unit_j.at(domain) =
             description.unit_j.empty() ? 0.0 : description.unit_j.at(domain);
     }
@@ -138,6 +146,34 @@ void SampleRing::request_sample() const {
     syscall(SYS_futex, futex_word(layout_->requests), FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
 }
 
+bool SampleRing::try_begin_run() const {
+    layout_->runs_in_progress.fetch_add(1);
+    if (layout_->idle_window_open.load() == 0) {
+        return true;
+    }
+    layout_->runs_in_progress.fetch_sub(1);
+    return false;
+}
+
+void SampleRing::end_run() const {
+    layout_->runs_in_progress.fetch_sub(1);
+}
+
+void SampleRing::open_idle_window() {
+    layout_->idle_window_open.store(1);
+}
+
+bool SampleRing::node_idle() const {
+    return layout_->runs_in_progress.load() == 0;
+}
+
+void SampleRing::close_idle_window(const std::vector<double>& idle_w) {
+    for (std::size_t domain = 0; domain < idle_w.size() && domain < kMaxMeterDomains; ++domain) {
+        layout_->idle_w.at(domain).store(idle_w[domain], std::memory_order_relaxed);
+    }
+    layout_->idle_window_open.store(0);
+}
+
 std::optional<MeterDescription> SampleRing::description() const {
     if (layout_->described.load(std::memory_order_acquire) == 0) {
         return std::nullopt;
@@ -148,7 +184,8 @@ std::optional<MeterDescription> SampleRing::description() const {
         const auto& name = layout_->domain_names.at(static_cast<std::size_t>(domain));
         description.domains.emplace_back(name.data());
         if (layout_->has_idle != 0) {
-            description.idle_w.push_back(layout_->idle_w.at(static_cast<std::size_t>(domain)));
+            description.idle_w.push_back(layout_->idle_w.at(static_cast<std::size_t>(domain))
+                                             .load(std::memory_order_relaxed));
         }
         description.unit_j.push_back(layout_->unit_j.at(static_cast<std::size_t>(domain)));
     }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -22,12 +23,25 @@
 
 namespace joulesweep::worker::power {
 
+// The idle baseline measured again during a job (MeterSettings::idle_again_every_s).
+struct IdleRemeasurement {
+    std::vector<double> before_w;  // per domain: the baseline the runs used until now
+    std::vector<double> after_w;   // per domain: the one the next runs use
+    double waited_s = 0.0;         // how long new runs waited for the ones in progress
+};
+
 struct MeterSettings {
     double period_s = 0.1;            // requested sampling period
     double power_ceiling_w = 2000.0;  // the most a node can draw, for the wrap bound
     double idle_baseline_s = 2.0;     // 0: no baseline, net joules equal gross
     std::filesystem::path proc_stat = "/proc/stat";
     bool under_hypervisor = false;
+    // Measure the idle power again this often (0: never): the meter opens the ring's
+    // idle window (no run starts), waits for the runs in progress to end, measures for
+    // idle_baseline_s, stores the new baseline and closes it. Told to on_idle_again,
+    // from the sampler's thread.
+    double idle_again_every_s = 0.0;
+    std::function<void(const IdleRemeasurement&)> on_idle_again;
 };
 
 // The period a sampler uses: the requested one, or at most a quarter of the time a
@@ -70,6 +84,8 @@ private:
     // Reads the wall source when its period has passed since the last read.
     void read_wall_when_due();
     void run();
+    // After each sample: opens, waits on, measures in and closes the idle window.
+    void follow_idle_schedule(const EnergySample& sample);
 
     std::unique_ptr<PowerSource> source_;
     std::unique_ptr<PowerSource> wall_;
@@ -82,6 +98,17 @@ private:
     std::atomic<bool> stopping_{false};
     std::thread thread_;
     std::optional<clockid_t> sampler_clock_;  // the thread's CPU-time clock
+
+    // The idle window, touched only by the sampler's thread.
+    enum class IdlePhase { kTraining, kDraining, kMeasuring };
+    IdlePhase idle_phase_ = IdlePhase::kTraining;
+    std::chrono::nanoseconds idle_again_every_{};
+    std::chrono::nanoseconds idle_measure_for_{};
+    std::chrono::steady_clock::time_point next_idle_window_;
+    std::chrono::steady_clock::time_point idle_window_opened_;
+    EnergySample idle_from_;
+    std::vector<double> current_idle_w_;
+    std::function<void(const IdleRemeasurement&)> on_idle_again_;
 };
 
 }  // namespace joulesweep::worker::power

@@ -67,6 +67,18 @@ public:
     // tick (a run ended and wants the sample after its last epoch). Wakes it at once.
     void request_sample() const;
 
+    // The idle window: the meter measures the node's idle power again only while no
+    // rank of the node trains. A training rank calls try_begin_run() before a run (false
+    // while the window is open: wait and try again) and end_run() after it.
+    bool try_begin_run() const;
+    void end_run() const;
+    // Writer side: no run may start from here on; node_idle() says when the runs in
+    // progress are over; close_idle_window() stores the new baseline (per domain) for
+    // the runs that start after it, and lets them start.
+    void open_idle_window();
+    bool node_idle() const;
+    void close_idle_window(const std::vector<double>& idle_w);
+
     // Reader side. nullopt until described.
     std::optional<MeterDescription> description() const;
     // Time of the newest sample, or nullopt when there is none yet.
