@@ -26,8 +26,11 @@ namespace {
 using common::hdf5_check;
 using common::Hdf5Handle;
 
-constexpr hsize_t kRunChunk = 1024;
-constexpr hsize_t kSeriesChunk = 16384;
+// Every append rewrites the last, partly filled chunk of each column, decompressing and
+// compressing it whole; with 1024-run chunks of 2 KB provenance texts that was 70% of the
+// coordinator's CPU (perf; docs/benchmarks.md, "Waiting"). Small chunks keep it small.
+constexpr hsize_t kRunChunk = 64;
+constexpr hsize_t kSeriesChunk = 4096;
 constexpr unsigned kDeflateLevel = 4;
 
 // A 1-D dataset that only grows: chunked, shuffled and deflated, as SWMR requires of
