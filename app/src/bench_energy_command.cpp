@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/power_source_options.hpp"
 #include "joulesweep/common/error.hpp"
@@ -77,7 +78,7 @@ int run_bench_energy(const std::vector<std::string>& arguments, CommandContext& 
         "energy-period",
         po::value<double>(&bench.meter.period_s)
             ->value_name("SECONDS")
-            ->default_value(bench.meter.period_s),
+            ->default_value(bench.meter.period_s, shortest_text(bench.meter.period_s)),
         "the meter's sampling period, as for joulesweep run");
     add_power_source_options(options.visible, source_values);
     options.hidden.add_options()("what", po::value<std::string>());

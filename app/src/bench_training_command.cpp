@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/worker/model/backend_choice.hpp"
@@ -105,7 +106,9 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
         po::value<int>(&base.input_width)->value_name("N")->default_value(base.input_width),
         "synthetic input features")(
         "seconds",
-        po::value<double>(&base.seconds)->value_name("S")->default_value(base.seconds),
+        po::value<double>(&base.seconds)
+            ->value_name("S")
+            ->default_value(base.seconds, shortest_text(base.seconds)),
         "minimum timed seconds per measurement (after 3 warm-up steps; at least 5 steps)");
     options.hidden.add_options()("what", po::value<std::string>());
     options.positional.add("what", 1);

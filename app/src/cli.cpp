@@ -104,6 +104,10 @@ void parse_arguments(const std::vector<std::string>& arguments,
     po::notify(variables);
 }
 
+std::string shortest_text(double value) {
+    return fmt::format("{}", value);
+}
+
 std::vector<std::string_view> split_commas(std::string_view text) {
     std::vector<std::string_view> items;
     while (true) {

@@ -78,6 +78,41 @@ void print_plan(const coordinator::SweepPlan& plan) {
         plan.skipped);
 }
 
+// The plan into the queue, in one transaction: a failure (a server down, a schema not
+// migrated) says that nothing was written, keeping the error's kind.
+coordinator::EnqueueReport write_plan(const coordinator::SweepPlan& plan, CommandContext& context) {
+    constexpr const char* kNothingWritten = "; nothing was written, the queue is as it was";
+    try {
+        coordinator::Database database = open_current_database(context.globals);
+        std::cerr << fmt::format("joulesweep: writing {} experiments and {} runs to {}\n",
+                                 plan.experiments.size(),
+                                 plan.runs,
+                                 database.target().description);
+        return coordinator::enqueue_plan(database, plan);
+    } catch (const common::InternalError&) {
+        throw;  // a bug, reported as one
+    } catch (const common::ConfigError& error) {
+        throw common::ConfigError(std::string(error.what()) + kNothingWritten);
+    } catch (const common::Error& error) {
+        throw common::Error(error.kind(), std::string(error.what()) + kNothingWritten);
+    }
+}
+
+// Each preset with what `enqueue --preset` would add to an empty queue, and one line on
+// what it varies.
+void print_presets() {
+    std::cout << fmt::format("{:<16}{:>13}{:>13}  {}\n", "preset", "experiments", "runs", "what");
+    for (const auto name : coordinator::preset_names()) {
+        const coordinator::SweepPlan plan = coordinator::plan_sweeps(
+            coordinator::parse_sweeps(*coordinator::preset_text(name), std::string(name)));
+        std::cout << fmt::format("{:<16}{:>13}{:>13}  {}\n",
+                                 name,
+                                 plan.experiments.size(),
+                                 plan.runs,
+                                 *coordinator::preset_summary(name));
+    }
+}
+
 }  // namespace
 
 int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context) {
@@ -90,7 +125,9 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
         "preset",
         po::value<std::string>(&preset)->value_name("NAME"),
         "enqueue one of BUTTER's sweeps")(
-        "list-presets", po::bool_switch(&list_presets), "list the preset names and exit")(
+        "list-presets",
+        po::bool_switch(&list_presets),
+        "list BUTTER's sweeps: experiments, runs and what each varies; then exit")(
         "dry-run",
         po::bool_switch(&dry_run),
         "validate and print what would be enqueued, per dataset; write nothing");
@@ -100,9 +137,7 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
         return 0;
     }
     if (list_presets) {
-        for (const auto name : coordinator::preset_names()) {
-            std::cout << name << '\n';
-        }
+        print_presets();
         return 0;
     }
 
@@ -113,12 +148,7 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
         std::cout << "dry run: nothing was written\n";
         return 0;
     }
-    coordinator::Database database = open_current_database(context.globals);
-    std::cerr << fmt::format("joulesweep: writing {} experiments and {} runs to {}\n",
-                             plan.experiments.size(),
-                             plan.runs,
-                             database.target().description);
-    const auto report = coordinator::enqueue_plan(database, plan);
+    const coordinator::EnqueueReport report = write_plan(plan, context);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     std::cout << fmt::format(
         "enqueued {} new experiments ({} were already queued) and {} new runs in {:.1f} s\n",

@@ -33,7 +33,10 @@ void print_usage(std::ostream& out,
     for (const auto& command : joulesweep::app::all_commands()) {
         out << fmt::format("  {:<10}{}\n", command.name, command.summary);
     }
-    out << "\nRun `joulesweep COMMAND --help` for what a command does and its options.\n\n"
+    out << fmt::format(
+        "  {:<10}{}\n", "help", "this help, or a command's: joulesweep help COMMAND");
+    out << "\nRun `joulesweep help COMMAND` (or `joulesweep COMMAND --help`) for what a command "
+           "does and its options.\n\n"
         << general << '\n'
         << global << '\n'
         << "Environment:\n"
@@ -61,28 +64,40 @@ int run(const std::vector<std::string>& arguments) {
         std::cout << joulesweep::app::version_report();
         return 0;
     }
-    if (variables.count("help") != 0U) {
+    // `joulesweep`, `joulesweep --help` and `joulesweep help` all print the help.
+    if (variables.count("help") != 0U || !split.command ||
+        (*split.command == "help" && split.command_arguments.empty())) {
         print_usage(std::cout, general, global);
         return 0;
     }
-    if (!split.command) {
-        print_usage(std::cerr, general, global);
-        return kExitUsageError;
+    std::string name = *split.command;
+    std::vector<std::string> command_arguments = split.command_arguments;
+    if (name == "help") {  // `joulesweep help COMMAND` is `joulesweep COMMAND --help`
+        if (command_arguments.size() > 1) {
+            throw joulesweep::common::ConfigError(
+                "help: give one command, as in `joulesweep help run`");
+        }
+        name = command_arguments.front();
+        command_arguments = {"--help"};
     }
     for (const auto& command : joulesweep::app::all_commands()) {
-        if (command.name != *split.command) {
+        if (command.name != name) {
             continue;
         }
         joulesweep::app::CommandContext context{globals, global, variables};
         try {
-            return command.run(split.command_arguments, context);
+            return command.run(command_arguments, context);
         } catch (const po::error& error) {
             throw joulesweep::common::ConfigError(fmt::format(
                 "{}: {} (see joulesweep {} --help)", command.name, error.what(), command.name));
         }
     }
+    std::string known;
+    for (const auto& command : joulesweep::app::all_commands()) {
+        known += fmt::format("{}{}", known.empty() ? "" : ", ", command.name);
+    }
     throw joulesweep::common::ConfigError(
-        fmt::format("unknown command '{}' (see joulesweep --help)", *split.command));
+        fmt::format("unknown command '{}' (commands: {}; see joulesweep help)", name, known));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "joulesweep/app/cli.hpp"
 #include "joulesweep/common/error.hpp"
 
 namespace joulesweep::app {
@@ -65,7 +66,7 @@ void add_power_source_options(po::options_description& description,
         "estimate-core-watts",
         po::value<double>(&values.estimate_core_w)
             ->value_name("WATTS")
-            ->default_value(values.estimate_core_w),
+            ->default_value(values.estimate_core_w, shortest_text(values.estimate_core_w)),
         "the estimate's power per busy core, used only where nothing can be measured")(
         "sysfs-root",
         po::value<std::string>(&values.sysfs_root)

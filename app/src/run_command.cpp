@@ -301,13 +301,15 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         "energy-period",
         po::value<double>(&settings.energy.meter.period_s)
             ->value_name("SECONDS")
-            ->default_value(settings.energy.meter.period_s),
+            ->default_value(settings.energy.meter.period_s,
+                            shortest_text(settings.energy.meter.period_s)),
         "how often each node's meter reads its power source; shortened to a quarter of a "
         "counter's wrap time at 2000 W when that is less")(
         "idle-baseline",
         po::value<double>(&settings.energy.meter.idle_baseline_s)
             ->value_name("SECONDS")
-            ->default_value(settings.energy.meter.idle_baseline_s),
+            ->default_value(settings.energy.meter.idle_baseline_s,
+                            shortest_text(settings.energy.meter.idle_baseline_s)),
         "at start, measure each node's idle power this long before anything trains (every "
         "rank of the node asleep); net joules subtract it. 0: none")(
         "idle-again-every",

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "joulesweep/app/command.hpp"
+#include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/topology.hpp"
@@ -55,12 +56,14 @@ common::ExperimentConfig config_from_file(const std::string& file) {
 }
 
 // Energy per epoch from the best source this node has (docs/energy.md): the energy
-// between the end of one epoch and the end of the next, summed over its domains.
+// between the end of one epoch and the end of the next, per domain. No idle baseline is
+// measured here, so net equals gross (flag no_baseline).
 class EpochEnergy {
 public:
     EpochEnergy() : probe_(worker::power::probe_power_sources(worker::power::PowerOptions{})) {
         if (probe_.chosen) {
-            last_j_ = total_j();
+            last_ = probe_.chosen->read();
+            gross_j_.resize(last_.size());
         }
     }
 
@@ -78,24 +81,49 @@ public:
         if (!probe_.chosen) {
             return "";
         }
-        const double now_j = total_j();
-        const double epoch_j = now_j - last_j_;
-        last_j_ = now_j;
+        const std::vector<worker::power::DomainEnergy> now = probe_.chosen->read();
+        double epoch_j = 0.0;
+        for (std::size_t domain = 0; domain < gross_j_.size() && domain < now.size(); ++domain) {
+            const double joules = now[domain].energy_j - last_[domain].energy_j;
+            gross_j_[domain].push_back(static_cast<float>(joules));
+            epoch_j += joules;
+        }
+        last_ = now;
         return fmt::format(
             "  {:.3g} J ({})", epoch_j, worker::power::to_text(probe_.chosen->kind()));
     }
 
-private:
-    double total_j() {  // NOLINT(readability-make-member-function-const): advances the meter
-        double total = 0.0;
-        for (const worker::power::DomainEnergy& domain : probe_.chosen->read()) {
-            total += domain.energy_j;
+    // The epochs so far as a run's energy (written to --csv and --hdf5), or nullopt
+    // without a source.
+    std::optional<common::RunEnergy> run_energy() const {
+        if (!probe_.chosen) {
+            return std::nullopt;
         }
-        return total;
+        common::RunEnergy energy;
+        energy.source = std::string(worker::power::to_text(probe_.chosen->kind()));
+        energy.attribution = "whole_node";
+        for (const worker::power::DomainEnergy& domain : last_) {
+            energy.domains.push_back(domain.domain);
+            energy.idle_w.push_back(0.0F);
+            energy.unit_j.push_back(domain.unit_j);
+        }
+        energy.gross_j = gross_j_;
+        energy.net_j = gross_j_;
+        energy.share.assign(gross_j_.empty() ? 0 : gross_j_.front().size(), 1.0F);
+        energy.flags.emplace_back("no_baseline");
+        if (probe_.chosen->kind() == worker::power::PowerSourceKind::kEstimate) {
+            energy.flags.emplace_back("estimate");
+        }
+        if (probe_.under_hypervisor) {
+            energy.flags.emplace_back("vm");
+        }
+        return energy;
     }
 
+private:
     worker::power::PowerProbe probe_;
-    double last_j_ = 0.0;
+    std::vector<worker::power::DomainEnergy> last_;
+    std::vector<std::vector<float>> gross_j_;  // [domain][epoch]
 };
 
 void print_epoch(const worker::EpochReport& report, const std::string& energy) {
@@ -153,18 +181,23 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         "momentum",
         po::value<double>(&config.momentum)->value_name("M")->default_value(0.0, "0"),
         "rmsprop and sgd")(
-        "l1", po::value<double>(&config.l1)->default_value(0.0, "0"), "kernel L1 penalty")(
-        "l2", po::value<double>(&config.l2)->default_value(0.0, "0"), "kernel L2 penalty")(
+        "l1",
+        po::value<double>(&config.l1)->value_name("PENALTY")->default_value(0.0, "0"),
+        "kernel L1 penalty")(
+        "l2",
+        po::value<double>(&config.l2)->value_name("PENALTY")->default_value(0.0, "0"),
+        "kernel L2 penalty")(
         "label-noise",
-        po::value<double>(&config.label_noise)->default_value(0.0, "0"),
+        po::value<double>(&config.label_noise)->value_name("FRACTION")->default_value(0.0, "0"),
         "fraction of training labels corrupted")(
         "epochs",
         po::value<int>(&config.epochs)->value_name("N")->default_value(config.epochs),
-        "")("test-fraction",
-            po::value<double>(&config.test_fraction)->default_value(0.2, "0.2"),
-            "")("seed",
-                po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
-                "the run's seed: split, label noise, initial weights, batch order")(
+        "")(
+        "test-fraction",
+        po::value<double>(&config.test_fraction)->value_name("FRACTION")->default_value(0.2, "0.2"),
+        "")("seed",
+            po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
+            "the run's seed: split, label noise, initial weights, batch order")(
         "backend",
         po::value<std::string>(&config.backend)->value_name("NAME")->default_value("auto"),
         "eigen, onednn, packed (our own AVX2 GEMM), or auto (the fastest for this network, from "
@@ -197,6 +230,11 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         config.shape = *parsed;
     }
     worker::parse_backend(config.backend);  // a wrong name fails before the dataset loads
+    if (!common::find_dataset(config.dataset)) {
+        throw common::ConfigError(fmt::format("train: unknown dataset '{}' (known: {})",
+                                              config.dataset,
+                                              common::known_dataset_names()));
+    }
     if (threads < 1) {
         throw common::ConfigError(
             fmt::format("train: --threads must be at least 1, got {}", threads));
@@ -214,7 +252,8 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     training.on_epoch = [&energy](const worker::EpochReport& report) {
         print_epoch(report, energy.next_epoch());
     };
-    const common::RunResult result = worker::train_run(config, dataset, seed, training);
+    common::RunResult result = worker::train_run(config, dataset, seed, training);
+    result.energy = energy.run_energy();
     std::cout << fmt::format("network {} ({} parameters), trained by {} on {} thread{}{}\n",
                              common::format_widths(result.widths),
                              result.parameter_count,

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace joulesweep::common {
@@ -51,6 +52,15 @@ std::optional<DatasetInfo> find_dataset(std::string_view name) noexcept {
         }
     }
     return std::nullopt;
+}
+
+std::string known_dataset_names() {
+    std::string names;
+    for (const DatasetInfo& dataset : kCatalog) {
+        names += names.empty() ? "" : ", ";
+        names += dataset.name;
+    }
+    return names;
 }
 
 }  // namespace joulesweep::common

@@ -190,7 +190,9 @@ public:
         return result;
     }
 
+    // Unknown keys and keys given twice (YAML parsers keep the last one silently).
     void check_keys(const YAML::Node& map, const Words& known, std::string_view where) const {
+        std::map<std::string, YAML::Mark> seen;
         for (const auto& entry : map) {
             const std::string key = scalar(entry.first, where);
             if (!is_one_of(known, key)) {
@@ -198,6 +200,15 @@ public:
                      where,
                      fmt::format(
                          "unknown key '{}' (expected one of: {})", key, fmt::join(known, ", ")));
+            }
+            const auto [first, inserted] = seen.emplace(key, entry.first.Mark());
+            if (!inserted) {
+                fail(entry.first,
+                     where,
+                     fmt::format("'{}' is given twice, on lines {} and {}; keep one",
+                                 key,
+                                 first->second.line + 1,
+                                 entry.first.Mark().line + 1));
             }
         }
     }
@@ -217,14 +228,10 @@ public:
         for (const auto& item : values(grid["dataset"], "grid.dataset")) {
             const std::string name = scalar(item, "grid.dataset");
             if (!common::find_dataset(name)) {
-                std::vector<std::string_view> known;
-                known.reserve(common::dataset_catalog().size());
-                for (const auto& dataset : common::dataset_catalog()) {
-                    known.push_back(dataset.name);
-                }
                 fail(item,
                      "grid.dataset",
-                     fmt::format("unknown dataset '{}' (known: {})", name, fmt::join(known, ", ")));
+                     fmt::format(
+                         "unknown dataset '{}' (known: {})", name, common::known_dataset_names()));
             }
             spec.datasets.push_back(name);
         }

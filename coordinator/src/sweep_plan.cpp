@@ -141,6 +141,7 @@ SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
     std::map<std::string, DatasetPlan> by_dataset;
     for (const SweepSpec& sweep : sweeps) {
         std::int64_t kept = 0;
+        std::int64_t buildable = 0;
         for_each_point(sweep, [&](const common::ExperimentConfig& config) {
             ++plan.points;
             if (!keeps(sweep, config)) {
@@ -159,6 +160,7 @@ SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
                 existing.labels.push_back(sweep.label);
                 existing.repetitions = std::max(existing.repetitions, sweep.repetitions);
                 existing.priority = std::max(existing.priority, sweep.priority);
+                ++buildable;
                 return;
             }
             common::Topology topology = common::search_topology(config.shape,
@@ -171,6 +173,7 @@ SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
                 ++plan.skipped;
                 return;
             }
+            ++buildable;
             index_by_key.emplace(key, plan.experiments.size());
             plan.experiments.push_back(PlannedExperiment{config,
                                                          std::move(key),
@@ -184,6 +187,14 @@ SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
                 fmt::format("sweep '{}': every point was filtered out by keep_if/drop_if, "
                             "so it would enqueue nothing",
                             sweep.label));
+        }
+        if (buildable == 0) {
+            throw common::ConfigError(fmt::format(
+                "sweep '{}': none of its {} points can be built within 20% of its size (too few "
+                "parameters for the depth, or too many for the widths), so it would enqueue "
+                "nothing",
+                sweep.label,
+                kept));
         }
     }
     for (const PlannedExperiment& experiment : plan.experiments) {

@@ -71,6 +71,13 @@ TEST_CASE("validate: rejects a non-positive connect timeout and an empty data di
     CHECK_THROWS_WITH(validate(options), "--data-dir must not be empty");
 }
 
+TEST_CASE("shortest_text: defaults in --help read as they were typed", "[app][cli]") {
+    CHECK(shortest_text(0.1) == "0.1");
+    CHECK(shortest_text(2.0) == "2");
+    CHECK(shortest_text(10.0) == "10");
+    CHECK(shortest_text(1e-3) == "0.001");
+}
+
 TEST_CASE("split_commas keeps empty items so callers can refuse them", "[app][cli]") {
     using Items = std::vector<std::string_view>;
     CHECK(split_commas("1,4") == Items{"1", "4"});

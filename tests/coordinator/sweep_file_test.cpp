@@ -112,6 +112,13 @@ TEST_CASE("parse_sweeps: each malformed file gets one error naming the field, va
     CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: "
                         "{powers_of_two: [9, 3]}}"),
                Catch::Contains("[9, 3] is an empty range"));
+    // A key given twice is an error naming both lines, not "the last one wins".
+    CHECK(error_of("label: x\ngrid:\n  dataset: adult\n  shape: rectangle\n  depth: 2\n"
+                   "  size: 64\n  size: 128\n") ==
+          "sweep.yaml:7:3: grid: 'size' is given twice, on lines 6 and 7; keep one");
+    CHECK_THAT(error_of("label: x\nlabel: y\ngrid: {dataset: adult, shape: rectangle, depth: 2, "
+                        "size: 64}"),
+               Catch::Contains("sweep: 'label' is given twice, on lines 1 and 2"));
 }
 
 TEST_CASE("read_sweep_file: a missing file is a clear error", "[coordinator][sweep]") {

@@ -75,6 +75,17 @@ TEST_CASE("plan_sweeps: impossible points and empty products are errors", "[coor
                                  "size: 64}\nkeep_if: [{dataset: mnist}]",
                                  "s.yaml")),
         Catch::Contains("sweep 'x': every point was filtered out"));
+    // Nothing buildable is the same error class as nothing kept: exit 2, nothing enqueued.
+    CHECK_THROWS_AS(
+        plan_sweeps(parse_sweeps("label: x\ngrid: {dataset: mnist, shape: rectangle, depth: 2, "
+                                 "size: [64, 512]}",
+                                 "s.yaml")),
+        common::ConfigError);
+    CHECK_THROWS_WITH(
+        plan_sweeps(parse_sweeps("label: x\ngrid: {dataset: mnist, shape: rectangle, depth: 2, "
+                                 "size: [64, 512]}",
+                                 "s.yaml")),
+        Catch::Contains("sweep 'x': none of its 2 points can be built within 20% of its size"));
 }
 
 }  // namespace joulesweep::coordinator

@@ -34,6 +34,20 @@ expect_status 0 "joulesweep train --help"
 for word in "--dataset NAME" "--config FILE" "--seed N" "--csv FILE" "--hdf5 FILE" "--optimizer NAME"; do
     expect_contains "$out" "$word"
 done
+for word in "--l1 PENALTY" "--l2 PENALTY" "--label-noise FRACTION" "--test-fraction FRACTION"; do
+    expect_contains "$out" "$word"
+done
+# Every option names its value, and every default reads as typed.
+for command in "train" "run" "bench energy" "bench training" "energy"; do
+    read -r -a words <<<"$command"
+    run_joulesweep "${words[@]}" --help
+    expect_status 0 "joulesweep $command --help"
+    ! grep -Eq -- "--[a-z0-9-]+ arg|[0-9]\.[0-9]*0000000" <<<"$out" ||
+        fail "joulesweep $command --help shows a bare 'arg' or an unrounded default: $out"
+done
+run_joulesweep run --help
+expect_contains "$out" "--energy-period SECONDS (=0.1)"
+expect_contains "$out" "--idle-baseline SECONDS (=2)"
 run_joulesweep train --epochs 1
 expect_status 2 "joulesweep train without a dataset"
 expect_contains "$err" "train: give --dataset NAME or --config FILE"
@@ -127,6 +141,20 @@ expect_status 2 "joulesweep db start --tcp"
 expect_contains "$err" "--tcp applies only to \`db url\`"
 
 run_joulesweep
-expect_status 2 "joulesweep (no command)"
-expect_contains "$err" "Usage: joulesweep"
+expect_status 0 "joulesweep (no command)"
+expect_contains "$out" "Usage: joulesweep"
+run_joulesweep help
+expect_status 0 "joulesweep help"
+expect_contains "$out" "Usage: joulesweep"
+expect_contains "$out" "help      this help, or a command's: joulesweep help COMMAND"
+run_joulesweep help run
+expect_status 0 "joulesweep help run"
+expect_contains "$out" "Usage: mpirun -n N joulesweep run"
+run_joulesweep help nosuch
+expect_status 2 "joulesweep help nosuch"
+expect_one_line "$err"
+expect_contains "$err" "unknown command 'nosuch' (commands: bench, datasets, db, energy, enqueue, queue, results, run, shard, train, status; see joulesweep help)"
+run_joulesweep help run status
+expect_status 2 "joulesweep help run status"
+expect_contains "$err" "help: give one command"
 echo "t0001: ok"

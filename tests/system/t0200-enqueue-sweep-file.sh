@@ -34,6 +34,20 @@ grid:
   size: [256, 4096]
   epochs: 5
 YAML
+# An enqueue that fails after printing its plan says that nothing was written: a server
+# that is down, a database whose schema is not migrated.
+run_joulesweep --db "host=$TEST_DIR/no-server dbname=none" enqueue "$TEST_DIR/good.yaml"
+expect_status 1 "enqueue with the server down"
+expect_contains "$out" "work = parameters x epochs x training samples"
+expect_contains "$err" "; nothing was written, the queue is as it was"
+admin "CREATE DATABASE ${fresh_database_name}_bare"
+bare_db="${FRESH_DB/dbname=$fresh_database_name/dbname=${fresh_database_name}_bare}"
+[[ "$bare_db" != "$FRESH_DB" ]] || fail "could not name the unmigrated database: $FRESH_DB"
+run_joulesweep --db "$bare_db" enqueue "$TEST_DIR/good.yaml"
+admin "DROP DATABASE ${fresh_database_name}_bare"
+[[ $status != 0 ]] || fail "enqueue into an unmigrated database should fail"
+expect_contains "$err" "run \`joulesweep db migrate\`; nothing was written, the queue is as it was"
+
 run_joulesweep enqueue "$TEST_DIR/good.yaml" --dry-run
 expect_status 0 "enqueue --dry-run"
 expect_contains "$out" "dry run: nothing was written"
@@ -51,9 +65,12 @@ expect_contains "$out" "enqueued 0 new experiments"
 
 run_joulesweep enqueue --list-presets
 expect_status 0 "enqueue --list-presets"
+# One line each, with what it would enqueue and what it varies.
 for preset in primary 300_epoch 30k_epoch learning_rate label_noise batch_size regularization optimizer; do
-    expect_contains "$out" "$preset"
+    grep -Eq "^$preset +[0-9]+ +[0-9]+  [a-zA-Z0-9']" <<<"$out" ||
+        fail "enqueue --list-presets should give $preset a line with its size: $out"
 done
+expect_contains "$out" "primary                 27141       814230  BUTTER's main grid"
 run_joulesweep enqueue --preset secondary
 expect_status 2 "enqueue --preset secondary"
 expect_contains "$err" "unknown preset 'secondary'"

@@ -24,26 +24,37 @@ expect_contains "$out" "energy per epoch from "
     fail "each epoch line should end with its joules and their source: $out"
 expect_contains "$out" "network [20, 20, 1] (501 parameters)"
 [[ $(wc -l <"$TEST_DIR/first.csv") == 4 ]] || fail "the CSV should have a header and 3 epochs"
-[[ $(head -1 "$TEST_DIR/first.csv" | tr ',' '\n' | wc -l) == 22 ]] || fail "the CSV should have 22 columns"
+[[ $(head -1 "$TEST_DIR/first.csv" | tr ',' '\n' | wc -l) == 24 ]] || fail "the CSV should have 24 columns"
+# The CSV holds the joules per epoch that train printed, and their source.
+/usr/bin/python3 - "$TEST_DIR/first.csv" "$out" <<'PY' || fail "the CSV's joules differ from the printed ones"
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+printed = re.findall(r"^epoch \d+/3 .*  ([0-9.e+-]+) J \((\w+)\)$", sys.argv[2], re.M)
+assert len(rows) == len(printed) == 3, (rows, printed)
+for row, (joules, source) in zip(rows, printed):
+    assert row["energy_source"] == source, (row["energy_source"], source)
+    assert float("%.3g" % float(row["energy_gross_j"])) == float(joules), (row["energy_gross_j"], joules)
+PY
 
 /usr/bin/python3 - "$TEST_DIR/first.h5" <<'PY' || fail "h5py could not read the history"
 import json, sys
 import h5py
 with h5py.File(sys.argv[1], "r") as f:
     assert f["epoch_wall_s"].shape == (3,)
-    names = [n for n in f if n != "epoch_wall_s"]
+    assert f["energy_gross_j"].shape == (3,) and f.attrs["energy_source"]
+    names = [n for n in f if n not in ("epoch_wall_s", "energy_gross_j")]
     assert len(names) == 20 and "test_kullback_leibler_divergence" in names, names
     assert f.attrs["seed"] == 5 and f.attrs["diverged"] == 0
     assert json.loads(f.attrs["config"])["dataset"] == "banana"
 PY
 
 train --seed 5 --csv "$TEST_DIR/second.csv"
-# Same seed, same statistics: every column but the wall time.
-cut -d, -f1,3- "$TEST_DIR/first.csv" >"$TEST_DIR/first.stats"
-cut -d, -f1,3- "$TEST_DIR/second.csv" >"$TEST_DIR/second.stats"
+# Same seed, same statistics: every column but the wall time and the joules.
+cut -d, -f1,3-22 "$TEST_DIR/first.csv" >"$TEST_DIR/first.stats"
+cut -d, -f1,3-22 "$TEST_DIR/second.csv" >"$TEST_DIR/second.stats"
 cmp -s "$TEST_DIR/first.stats" "$TEST_DIR/second.stats" || fail "the same seed gave different statistics"
 train --seed 6 --csv "$TEST_DIR/third.csv"
-cut -d, -f1,3- "$TEST_DIR/third.csv" >"$TEST_DIR/third.stats"
+cut -d, -f1,3-22 "$TEST_DIR/third.csv" >"$TEST_DIR/third.stats"
 ! cmp -s "$TEST_DIR/first.stats" "$TEST_DIR/third.stats" || fail "another seed gave the same statistics"
 
 # The backends: each names itself; oneDNN's and packed's statistics are Eigen's within the tolerance
@@ -63,7 +74,7 @@ for other in others:
     assert len(eigen) == len(other) == 3
     for a, b in zip(eigen, other):
         for name in a:
-            if name in ("epoch", "wall_s"):
+            if name in ("epoch", "wall_s", "energy_gross_j", "energy_source"):
                 continue
             x, y = float(a[name]), float(b[name])
             limit = 1e-3 if "accuracy" in name else 1e-5
@@ -81,6 +92,10 @@ expect_contains "$err" "unknown backend 'mkl': expected auto, eigen, onednn or p
 run_joulesweep train --datasets-dir "$datasets" --dataset adult --epochs 1
 expect_status 1 "train on a dataset that is not prepared"
 expect_contains "$err" "no prepared dataset at $datasets/adult.h5: run \`joulesweep datasets prepare\`"
+run_joulesweep train --datasets-dir "$datasets" --dataset nosuch --epochs 1
+expect_status 2 "train on no dataset at all"
+expect_one_line "$err"
+expect_contains "$err" "train: unknown dataset 'nosuch' (known: 201_pol, "
 
 cat >"$TEST_DIR/two.yaml" <<'YAML'
 label: two

@@ -35,6 +35,20 @@ void write_series(hid_t file, const std::string& name, const std::vector<float>&
     }
 }
 
+// A run's joules per epoch, summed over the meter's domains; empty without energy.
+std::vector<float> gross_j_per_epoch(const common::RunResult& result) {
+    if (!result.energy) {
+        return {};
+    }
+    std::vector<float> total(result.epoch_wall_s.size(), 0.0F);
+    for (const std::vector<float>& domain : result.energy->gross_j) {
+        for (std::size_t epoch = 0; epoch < total.size() && epoch < domain.size(); ++epoch) {
+            total[epoch] += domain[epoch];
+        }
+    }
+    return total;
+}
+
 void write_attribute(
     hid_t file, const char* name, hid_t memory_type, hid_t file_type, const void* value) {
     const Hdf5Handle space(H5Screate(H5S_SCALAR), H5Sclose, name);
@@ -54,11 +68,15 @@ void write_history_csv(const std::filesystem::path& path, const common::RunResul
     for (const auto name : common::kStatisticNames) {
         out << ',' << name;
     }
-    out << '\n';
+    const std::vector<float> energy_j = gross_j_per_epoch(result);
+    out << (result.energy ? ",energy_gross_j,energy_source" : "") << '\n';
     for (std::size_t epoch = 0; epoch < result.epoch_wall_s.size(); ++epoch) {
         out << (epoch + 1) << ',' << fmt::format("{}", result.epoch_wall_s[epoch]);
         for (const auto& series : result.statistics) {
             out << ',' << fmt::format("{}", series.at(epoch));
+        }
+        if (result.energy) {
+            out << ',' << fmt::format("{}", energy_j[epoch]) << ',' << result.energy->source;
         }
         out << '\n';
     }
@@ -98,6 +116,15 @@ void write_history_hdf5(const std::filesystem::path& path,
                         &result.parameter_count);
         const std::int64_t diverged = result.diverged ? 1 : 0;
         write_attribute(file.get(), "diverged", H5T_NATIVE_INT64, H5T_STD_I64LE, &diverged);
+        if (result.energy) {
+            write_series(file.get(), "energy_gross_j", gross_j_per_epoch(result));
+            const char* source = result.energy->source.c_str();
+            write_attribute(file.get(),
+                            "energy_source",
+                            text.get(),
+                            text.get(),
+                            static_cast<const void*>(&source));
+        }
     } catch (const common::StorageError& error) {
         throw common::StorageError(fmt::format("{}: {}", path.string(), error.what()));
     }

@@ -52,6 +52,10 @@ void parse_arguments(const std::vector<std::string>& arguments,
                      const boost::program_options::positional_options_description& positional,
                      boost::program_options::variables_map& variables);
 
+// A number as --help shows a default: as a user would type it, "0.1" and never
+// "0.10000000000000001" (the shortest text that reads back as the same double).
+std::string shortest_text(double value);
+
 // The items of a comma-separated option value ("1,4" -> {"1", "4"}), empty ones kept so
 // the caller can refuse them. The views point into `text`.
 std::vector<std::string_view> split_commas(std::string_view text);

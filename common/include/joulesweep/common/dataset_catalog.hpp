@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace joulesweep::common {
@@ -36,5 +37,8 @@ const std::array<DatasetInfo, 13>& dataset_catalog() noexcept;
 
 // The dataset with that name, or nullopt.
 std::optional<DatasetInfo> find_dataset(std::string_view name) noexcept;
+
+// "201_pol, 294_satellite_image, ...": every name, for errors about an unknown one.
+std::string known_dataset_names();
 
 }  // namespace joulesweep::common

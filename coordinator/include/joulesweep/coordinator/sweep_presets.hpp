@@ -15,4 +15,7 @@ std::vector<std::string_view> preset_names();
 // The preset's sweep file text (YAML, the same format as user files), or nullopt.
 std::optional<std::string_view> preset_text(std::string_view name);
 
+// One line on what the preset varies and over what, or nullopt.
+std::optional<std::string_view> preset_summary(std::string_view name);
+
 }  // namespace joulesweep::coordinator
