@@ -183,12 +183,12 @@ private:
         const double cpu_s = cpu_seconds();
         say(format_progress_line(counts()));
         say(
-            fmt::format("coordinator {} exited after {}: {} runs done, {} failed, {} refused, "
+            fmt::format("coordinator {} exited after {}: {} runs done, {}, {} refused, "
                         "shard {} holds {} runs",
                         coordinator_id_,
                         format_clock(wall_s),
                         done_,
-                        failed_,
+                        format_failed(counts()),
                         refused_,
                         shard_->path().string(),
                         shard_->run_count()));
@@ -601,7 +601,8 @@ private:
                 break;
             }
             if (*transition) {
-                ++failed_;
+                ++failed_attempts_;
+                failed_runs_.insert(failure.run_id);
                 say(fmt::format("run {} {}",
                                 failure.run_id,
                                 (*transition)->status == "failed"
@@ -734,7 +735,8 @@ private:
 
     ProgressCounts counts() const {
         return ProgressCounts{done_,
-                              failed_,
+                              static_cast<std::int64_t>(failed_runs_.size()),
+                              failed_attempts_,
                               static_cast<std::int64_t>(in_flight_.size()),
                               static_cast<std::int64_t>(buffered_.size()),
                               Seconds(Clock::now() - started_).count()};
@@ -771,7 +773,8 @@ private:
 
     std::int64_t claimed_total_ = 0;
     std::int64_t done_ = 0;
-    std::int64_t failed_ = 0;
+    std::set<std::int64_t> failed_runs_;  // runs a worker reported failing in this job
+    std::int64_t failed_attempts_ = 0;    // the failures reported: a retried run counts each
     std::int64_t refused_ = 0;
     NetEnergyTally net_energy_;
     std::int64_t released_ = 0;

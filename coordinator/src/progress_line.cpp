@@ -18,6 +18,13 @@ std::string format_clock(double seconds) {
     return fmt::format("{}:{:02}", minutes, rest);
 }
 
+std::string format_failed(const ProgressCounts& counts) {
+    if (counts.failed_attempts > counts.failed) {
+        return fmt::format("{} failed ({} attempts)", counts.failed, counts.failed_attempts);
+    }
+    return fmt::format("{} failed", counts.failed);
+}
+
 std::string format_progress_line(const ProgressCounts& counts) {
     const double minutes = counts.elapsed_s / 60.0;
     const double rate = minutes > 0 ? static_cast<double>(counts.done) / minutes : 0.0;
@@ -29,9 +36,9 @@ std::string format_progress_line(const ProgressCounts& counts) {
         eta = format_clock(static_cast<double>(claimed) / rate * 60.0);
     }
     return fmt::format(
-        "progress: {} done, {} failed, {} in flight, {} claimed ahead | {:.1f} runs/min | ETA {}",
+        "progress: {} done, {}, {} in flight, {} claimed ahead | {:.1f} runs/min | ETA {}",
         counts.done,
-        counts.failed,
+        format_failed(counts),
         counts.in_flight,
         counts.claimed_ahead,
         rate,

@@ -22,8 +22,9 @@ struct Section {
 constexpr std::array kSections{
     Section{"Progress by sweep",
             "no runs queued yet: add a sweep with `joulesweep enqueue`",
-            R"(SELECT label AS sweep, total, done, failed, running, pending,
-                      percent_finished AS "finished %", runs_per_minute AS "runs/min", eta
+            R"(SELECT label AS sweep, total, done, failed, failed_attempts AS "failed attempts",
+                      running, pending, percent_finished AS "done %",
+                      runs_per_minute AS "runs/min", eta
                FROM progress ORDER BY label)",
             false},
     Section{"Queue by sweep and dataset",

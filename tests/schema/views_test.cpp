@@ -58,7 +58,8 @@ TEST_CASE("views: the queue's state as queue_summary, progress, failures and run
               "FROM queue_summary") == "it's \"primary\",529_pollen,3,2,4,1,10");
     CHECK(query_value<std::string>(database,
                                    "SELECT concat_ws(',', total, done, failed, running, pending, "
-                                   "percent_finished) FROM progress") == "10,4,1,2,3,50.0");
+                                   "percent_finished, failed_attempts) FROM progress") ==
+          "10,4,1,2,3,40.0,2");  // the dead letter is not finished work; 2 failures reported
     // 4 runs done just now: a rate exists, so an ETA exists and is not negative.
     CHECK(query_value<bool>(database,
                             "SELECT runs_per_minute > 0 AND eta >= interval '0' FROM progress"));

@@ -33,9 +33,11 @@ expect_status 0 "enqueue"
 # Two dead letters with different causes, one run in flight at epoch 2, one done.
 sql "INSERT INTO coordinator (host, pid, worker_count, software, slurm_job_id)
      VALUES ('node-9', 4242, 8, 'test', '31337')"
-sql "UPDATE run SET status = 'failed', finished_at = now(), last_error = 'unknown optimizer ''adagrad'''
-     WHERE run_id = 1"
-sql "UPDATE run SET status = 'failed', finished_at = now(), last_error = 'out of memory' WHERE run_id = 2"
+# Run 1 failed three times before it was dead-lettered: 2 failed runs, 4 failed attempts.
+sql "UPDATE run SET status = 'failed', finished_at = now(), last_error = 'unknown optimizer ''adagrad''',
+     error_count = 3 WHERE run_id = 1"
+sql "UPDATE run SET status = 'failed', finished_at = now(), last_error = 'out of memory', error_count = 1
+     WHERE run_id = 2"
 sql "UPDATE run SET status = 'running', owner_id = 1, attempt = 1, claimed_at = now(), current_epoch = 2
      WHERE run_id = 3"
 
@@ -43,9 +45,9 @@ run_joulesweep status --limit 5
 expect_status 0 "status on a busy queue"
 expected_progress=$(cat <<'TEXT'
 Progress by sweep
-  sweep             total  done  failed  running  pending  finished %  runs/min  eta
-  ----------------  -----  ----  ------  -------  -------  ----------  --------  ---
-  o'brien "quoted"      4     0       2        1        1        50.0         -  -
+  sweep             total  done  failed  failed attempts  running  pending  done %  runs/min  eta
+  ----------------  -----  ----  ------  ---------------  -------  -------  ------  --------  ---
+  o'brien "quoted"      4     0       2                4        1        1     0.0         -  -
 TEXT
 )
 expect_contains "$out" "$expected_progress"
