@@ -52,7 +52,7 @@ TEST_CASE("SampleRing: a description is seen only once written, by every view of
     CHECK(reader.description()->idle_w.empty());
 }
 
-TEST_CASE("SampleRing: no run begins while the idle window is open; it closes on a new baseline",
+TEST_CASE("SampleRing: no run begins while the idle window is open, which closes on a new baseline",
           "[worker][power]") {
     LocalRingMemory memory;
     SampleRing writer = SampleRing::create(memory.data());
