@@ -28,7 +28,7 @@
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/node_placement.hpp"
 #include "joulesweep/common/shutdown_signals.hpp"
-#include "joulesweep/coordinator/job_coordinator.hpp"
+#include "joulesweep/coordinator/job/job_coordinator.hpp"
 #include "joulesweep/coordinator/migrations.hpp"
 #include "joulesweep/coordinator/queue_connection.hpp"
 #include "joulesweep/worker/compute_threads.hpp"

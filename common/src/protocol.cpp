@@ -249,7 +249,7 @@ Bytes encode(const RunOutcome& message) {
     return std::move(writer).take();
 }
 
-Bytes encode(const RunFailureReport& message) {
+Bytes encode(const RunFailure& message) {
     WireWriter writer;
     writer.put(message.run_id);
     writer.put(message.attempt);
@@ -314,9 +314,9 @@ RunOutcome decode_outcome(const Bytes& bytes) {
     return message;
 }
 
-RunFailureReport decode_failure(const Bytes& bytes) {
+RunFailure decode_failure(const Bytes& bytes) {
     WireReader reader(bytes, "failure");
-    RunFailureReport message;
+    RunFailure message;
     message.run_id = reader.get<std::int64_t>("run_id");
     message.attempt = reader.get<int>("attempt");
     message.message = reader.get_string("message");

@@ -54,12 +54,12 @@ common::RunResult sample_result(int epochs) {
     return result;
 }
 
-std::vector<RunCompletion> completions_for(const std::vector<ClaimedRun>& claimed,
+std::vector<common::RunOutcome> completions_for(const std::vector<ClaimedRun>& claimed,
                                            const common::RunResult& result) {
-    std::vector<RunCompletion> completions;
+    std::vector<common::RunOutcome> completions;
     completions.reserve(claimed.size());
     for (const ClaimedRun& run : claimed) {
-        completions.push_back(RunCompletion{run.run_id, run.attempt, result});
+        completions.push_back(common::RunOutcome{run.run_id, run.attempt, result});
         completions.back().result.seed = run.seed;
     }
     return completions;

@@ -197,9 +197,9 @@ void add_energy(CompletionColumns& columns, const common::RunResult& result) {
     }
 }
 
-CompletionColumns completion_columns(const std::vector<RunCompletion>& completions) {
+CompletionColumns completion_columns(const std::vector<common::RunOutcome>& completions) {
     CompletionColumns columns;
-    for (const RunCompletion& completion : completions) {
+    for (const common::RunOutcome& completion : completions) {
         const common::RunResult& result = completion.result;
         const std::size_t epochs = result.epoch_wall_s.size();
         columns.run_ids.push_back(completion.run_id);
@@ -338,7 +338,7 @@ std::vector<RunTransition> RunQueue::reap_expired() {
 }
 
 std::vector<std::int64_t> RunQueue::complete(std::int64_t coordinator_id,
-                                             const std::vector<RunCompletion>& completions) {
+                                             const std::vector<common::RunOutcome>& completions) {
     if (completions.empty()) {
         return {};
     }
@@ -431,7 +431,7 @@ std::map<std::int64_t, common::ExperimentConfig> RunQueue::experiment_configs(
 }
 
 std::optional<RunTransition> RunQueue::fail(std::int64_t coordinator_id,
-                                            const RunFailure& failure) {
+                                            const common::RunFailure& failure) {
     const std::string message = failure.message.substr(0, kMaxErrorLength);
     return database_.with_transaction(
         "record a failed run", [&](pqxx::work& transaction) -> std::optional<RunTransition> {

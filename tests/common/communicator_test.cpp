@@ -29,7 +29,7 @@ TEST_CASE("Communicator: every rank sends rank 0 a message it receives whole, ta
     const Communicator communicator(MPI_COMM_WORLD);
     REQUIRE(communicator.size() >= 2);
     if (communicator.rank() != 0) {
-        RunFailureReport failure{communicator.rank(), 1, std::string(100000, 'x'), false};
+        RunFailure failure{communicator.rank(), 1, std::string(100000, 'x'), false};
         communicator.send(0, MessageTag::kFailure, encode(failure));
         const Envelope reply = wait_for_message(communicator, 0);
         CHECK(reply.tag == MessageTag::kStop);
@@ -39,7 +39,7 @@ TEST_CASE("Communicator: every rank sends rank 0 a message it receives whole, ta
         for (int received = 1; received < communicator.size(); ++received) {
             const Envelope message = wait_for_message(communicator, MPI_ANY_SOURCE);
             CHECK(message.tag == MessageTag::kFailure);
-            const RunFailureReport failure = decode_failure(message.payload);
+            const RunFailure failure = decode_failure(message.payload);
             CHECK(failure.run_id == message.source);
             CHECK(failure.message.size() == 100000);
         }

@@ -120,7 +120,7 @@ TEST_CASE("protocol: a result's energy round-trips, a series of the wrong length
 
 TEST_CASE("protocol: failures, references, totals and signal counts round-trip",
           "[common][protocol]") {
-    const RunFailureReport failure = decode_failure(encode(RunFailureReport{5, 2, "boom", true}));
+    const RunFailure failure = decode_failure(encode(RunFailure{5, 2, "boom", true}));
     CHECK(failure.message == "boom");
     CHECK(failure.permanent);
     CHECK(decode_reference(encode(RunReference{8, 4})).attempt == 4);
@@ -142,7 +142,7 @@ TEST_CASE("protocol: truncated, padded and garbled messages are MpiErrors naming
     padded.push_back(std::byte{0});
     CHECK_THROWS_WITH(decode_assignment(padded), Catch::Contains("1 bytes left over"));
     // A length prefix larger than the message must not be trusted.
-    Bytes huge_length = encode(RunFailureReport{1, 1, "x", false});
+    Bytes huge_length = encode(RunFailure{1, 1, "x", false});
     huge_length.at(12) = std::byte{0xff};
     CHECK_THROWS_AS(decode_failure(huge_length), MpiError);
     CHECK(to_text(MessageTag::kAssign) == "assign");

@@ -54,7 +54,7 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
     const auto coordinator = queue.register_coordinator(registration("host-a"));
     const auto claimed = queue.claim(coordinator, 3);
 
-    std::vector<RunCompletion> completions = completions_for(claimed);
+    std::vector<common::RunOutcome> completions = completions_for(claimed);
     completions[1].result.diverged = true;
     completions[1].result.statistics[0][2] = std::nanf("");
     completions[1].result.statistics[1][2] = -INFINITY;
@@ -206,7 +206,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
     REQUIRE(claimed.size() == 2);
 
     const auto transient = queue.fail(
-        coordinator, RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
+        coordinator, common::RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
     REQUIRE(transient);
     CHECK(transient->status == "pending");
     CHECK(testing::query_value<bool>(
@@ -216,11 +216,11 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
     CHECK(queue.claim(coordinator, 1).empty());  // still backing off
 
     const auto permanent = queue.fail(
-        coordinator, RunFailure{claimed[1].run_id, claimed[1].attempt, "unknown dataset", true});
+        coordinator, common::RunFailure{claimed[1].run_id, claimed[1].attempt, "unknown dataset", true});
     REQUIRE(permanent);
     CHECK(permanent->status == "failed");
     CHECK_FALSE(
-        queue.fail(coordinator, RunFailure{claimed[1].run_id, claimed[1].attempt, "again", false}));
+        queue.fail(coordinator, common::RunFailure{claimed[1].run_id, claimed[1].attempt, "again", false}));
 
     // Exhaust the retries of the first run (max_errors = 3).
     database.with_transaction("skip the backoff", [](pqxx::work& transaction) {
@@ -230,7 +230,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
         const auto again = queue.claim(coordinator, 1);
         REQUIRE(again.size() == 1);
         const auto transition = queue.fail(
-            coordinator, RunFailure{again[0].run_id, again[0].attempt, "out of memory", false});
+            coordinator, common::RunFailure{again[0].run_id, again[0].attempt, "out of memory", false});
         REQUIRE(transition);
         CHECK(transition->status == (error == 3 ? "failed" : "pending"));
         database.with_transaction("skip the backoff", [](pqxx::work& transaction) {

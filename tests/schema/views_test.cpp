@@ -33,9 +33,9 @@ std::int64_t make_busy_queue(Database& database, RunQueue& queue) {
     REQUIRE(queue.complete(coordinator, testing::completions_for(done)).size() == 4);
     REQUIRE(queue.fail(
         coordinator,
-        RunFailure{claimed[4].run_id, claimed[4].attempt, "unknown optimizer 'adagrad'", true}));
+        common::RunFailure{claimed[4].run_id, claimed[4].attempt, "unknown optimizer 'adagrad'", true}));
     REQUIRE(queue.fail(coordinator,
-                       RunFailure{claimed[5].run_id, claimed[5].attempt, "out of memory", false}));
+                       common::RunFailure{claimed[5].run_id, claimed[5].attempt, "out of memory", false}));
     database.with_transaction("report an epoch", [&](pqxx::work& transaction) {
         transaction.exec_params0("UPDATE run SET current_epoch = 2 WHERE run_id = $1",
                                  claimed[6].run_id);
@@ -170,7 +170,7 @@ TEST_CASE("views: BUTTER-E's standardisation aligns each node type's idle power"
     // 3 epochs of 0.25 s: its joules per epoch are a quarter of its watts.
     const std::vector<std::string> hosts{"a1", "a2", "a3", "b1"};
     const std::vector<float> watts{100.0F, 104.0F, 200.0F, 80.0F};
-    std::vector<RunCompletion> completions = testing::completions_for(claimed);
+    std::vector<common::RunOutcome> completions = testing::completions_for(claimed);
     for (std::size_t run = 0; run < completions.size(); ++run) {
         common::RunResult& result = completions[run].result;
         result.host = hosts[run];

@@ -39,8 +39,8 @@ coordinator::CoordinatorRegistration registration(const std::string& host) {
         std::nullopt, host, static_cast<int>(getpid()), 2, "joulesweep test"};
 }
 
-coordinator::RunCompletion completion_for(const coordinator::ClaimedRun& claimed, int epochs) {
-    coordinator::RunCompletion completion;
+common::RunOutcome completion_for(const coordinator::ClaimedRun& claimed, int epochs) {
+    common::RunOutcome completion;
     completion.run_id = claimed.run_id;
     completion.attempt = claimed.attempt;
     common::RunResult& result = completion.result;
@@ -59,9 +59,9 @@ coordinator::RunCompletion completion_for(const coordinator::ClaimedRun& claimed
     return completion;
 }
 
-std::vector<coordinator::RunCompletion> completions_for(
+std::vector<common::RunOutcome> completions_for(
     const std::vector<coordinator::ClaimedRun>& claimed, int epochs) {
-    std::vector<coordinator::RunCompletion> completions;
+    std::vector<common::RunOutcome> completions;
     completions.reserve(claimed.size());
     for (const auto& run : claimed) {
         completions.push_back(completion_for(run, epochs));

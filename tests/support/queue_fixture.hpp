@@ -20,8 +20,8 @@ void enqueue_runs(coordinator::Database& database,
 coordinator::CoordinatorRegistration registration(const std::string& host);
 
 // A plausible result for a claimed run: `epochs` epochs of every statistic.
-coordinator::RunCompletion completion_for(const coordinator::ClaimedRun& claimed, int epochs = 3);
-std::vector<coordinator::RunCompletion> completions_for(
+common::RunOutcome completion_for(const coordinator::ClaimedRun& claimed, int epochs = 3);
+std::vector<common::RunOutcome> completions_for(
     const std::vector<coordinator::ClaimedRun>& claimed, int epochs = 3);
 
 // A 60 s lease and no retry backoff, so retries are claimable at once.

@@ -67,7 +67,7 @@ void drive_worker(const common::Communicator& communicator, int rank) {
     communicator.send(rank, MessageTag::kAssign, common::encode(assignment(100, "529_pollen", 2)));
     message = next_message(communicator, rank);
     REQUIRE(message.tag == MessageTag::kFailure);
-    const common::RunFailureReport missing = common::decode_failure(message.payload);
+    const common::RunFailure missing = common::decode_failure(message.payload);
     CHECK(missing.run_id == 100);
     CHECK_FALSE(missing.permanent);
     CHECK(missing.message.find("529_pollen.h5") != std::string::npos);

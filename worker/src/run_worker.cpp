@@ -196,7 +196,7 @@ private:
     void report_failure(const common::RunAssignment& assignment,
                         std::string message,
                         bool permanent) {
-        const common::RunFailureReport failure{
+        const common::RunFailure failure{
             assignment.run_id, assignment.attempt, std::move(message), permanent};
         communicator_.send(kCoordinatorRank, common::MessageTag::kFailure, common::encode(failure));
     }

@@ -60,7 +60,7 @@ struct RunOutcome {
     RunResult result;
 };
 
-struct RunFailureReport {
+struct RunFailure {
     std::int64_t run_id = 0;
     int attempt = 0;
     std::string message;
@@ -86,7 +86,7 @@ struct WorkerTotals {
 Bytes encode(const RunAssignment& message);
 Bytes encode(const RunProgress& message);
 Bytes encode(const RunOutcome& message);
-Bytes encode(const RunFailureReport& message);
+Bytes encode(const RunFailure& message);
 Bytes encode(const RunReference& message);
 Bytes encode(const WorkerTotals& message);
 Bytes encode_signal_count(int count);
@@ -95,7 +95,7 @@ Bytes encode_signal_count(int count);
 RunAssignment decode_assignment(const Bytes& bytes);
 RunProgress decode_progress(const Bytes& bytes);
 RunOutcome decode_outcome(const Bytes& bytes);
-RunFailureReport decode_failure(const Bytes& bytes);
+RunFailure decode_failure(const Bytes& bytes);
 RunReference decode_reference(const Bytes& bytes);
 WorkerTotals decode_totals(const Bytes& bytes);
 int decode_signal_count(const Bytes& bytes);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/protocol.hpp"
 #include "joulesweep/common/run_result.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
 
@@ -42,19 +43,6 @@ struct ClaimedRun {
     int repetition = 0;
     std::int64_t seed = 0;
     int attempt = 0;  // the fencing token: pass it back with the result
-};
-
-struct RunCompletion {
-    std::int64_t run_id = 0;
-    int attempt = 0;
-    common::RunResult result;
-};
-
-struct RunFailure {
-    std::int64_t run_id = 0;
-    int attempt = 0;
-    std::string message;
-    bool permanent = false;  // bad configuration: dead-letter at once, never retry
 };
 
 // How far a running run has got.
@@ -94,7 +82,7 @@ public:
     // them done, all in one transaction. Returns the run ids it accepted; a run that is not
     // (or no longer) ours under that attempt, or already done, is skipped.
     std::vector<std::int64_t> complete(std::int64_t coordinator_id,
-                                       const std::vector<RunCompletion>& completions);
+                                       const std::vector<common::RunOutcome>& completions);
 
     // Records how far running runs have got (run.current_epoch, shown by the
     // runs_in_flight view). Fenced like every write; runs no longer ours are skipped.
@@ -107,7 +95,7 @@ public:
 
     // Records a worker-reported failure: back to pending after a backoff, or to failed when
     // permanent or after max_errors. nullopt when the claim is no longer ours.
-    std::optional<RunTransition> fail(std::int64_t coordinator_id, const RunFailure& failure);
+    std::optional<RunTransition> fail(std::int64_t coordinator_id, const common::RunFailure& failure);
 
     // Gives back claimed runs that never started (graceful drain); charges no attempt
     // against any limit. Returns how many were released.

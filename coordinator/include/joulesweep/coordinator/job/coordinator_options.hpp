@@ -1,20 +1,14 @@
 #pragma once
-// Rank 0 of `joulesweep run`: the job's only database client. It registers, claims runs
-// in batches sized to its idle workers plus a small prefetch, hands them out on demand,
-// keeps its lease alive and reaps dead coordinators from a loop that never waits on
-// training, stores results in batches (PostgreSQL, then the job's HDF5 shard), and ends
-// well: when no claimable work is left, at --max-runs or --time-limit, or on a signal
-// (one: drain within the grace period; two: release everything and stop now).
+// How `joulesweep run`'s coordinator behaves: its lease and reconnects, how far it claims
+// ahead, when it ends and drains, how often it reports and stores.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <ostream>
 #include <string>
 
-#include "joulesweep/common/communicator.hpp"
-#include "joulesweep/coordinator/db/connection_target.hpp"
 #include "joulesweep/coordinator/queue_connection.hpp"
 #include "joulesweep/coordinator/run_queue.hpp"
 
@@ -39,14 +33,5 @@ struct CoordinatorOptions {
     std::string job;            // names the shard: Slurm job id or host-pid
     std::string software_json;  // the shard's software attribute
 };
-
-// Runs the coordinator until the job should end; returns the process exit code (0: all
-// done or drained with nothing lost; 1: the lease was lost or results could not be
-// stored). Throws for errors that end the job before any work started.
-int run_coordinator(const common::Communicator& communicator,
-                    const ConnectionTarget& target,
-                    const CoordinatorRegistration& registration,
-                    const CoordinatorOptions& options,
-                    std::ostream& log);
 
 }  // namespace joulesweep::coordinator
