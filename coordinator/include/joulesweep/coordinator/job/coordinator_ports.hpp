@@ -26,6 +26,11 @@ struct Assignment {
 class WorkerLink {
 public:
     virtual ~WorkerLink() = default;
+    WorkerLink() = default;
+    WorkerLink(const WorkerLink&) = delete;
+    WorkerLink& operator=(const WorkerLink&) = delete;
+    WorkerLink(WorkerLink&&) = delete;
+    WorkerLink& operator=(WorkerLink&&) = delete;
     virtual int worker_count() const = 0;
     virtual void assign(int rank, const common::RunAssignment& assignment) = 0;
     virtual void cancel(int rank, const common::RunReference& run) = 0;
@@ -41,6 +46,11 @@ public:
 class QueuePort {
 public:
     virtual ~QueuePort() = default;
+    QueuePort() = default;
+    QueuePort(const QueuePort&) = delete;
+    QueuePort& operator=(const QueuePort&) = delete;
+    QueuePort(QueuePort&&) = delete;
+    QueuePort& operator=(QueuePort&&) = delete;
     virtual bool connected() const = 0;
     virtual std::optional<std::int64_t> register_coordinator() = 0;
     // Claimed runs with their configurations; empty when nothing is claimable.
@@ -69,6 +79,11 @@ public:
 class ShardSink {
 public:
     virtual ~ShardSink() = default;
+    ShardSink() = default;
+    ShardSink(const ShardSink&) = delete;
+    ShardSink& operator=(const ShardSink&) = delete;
+    ShardSink(ShardSink&&) = delete;
+    ShardSink& operator=(ShardSink&&) = delete;
     // Creates the shard; returns its path for the log. Throws StorageError.
     virtual std::string open(std::int64_t coordinator_id) = 0;
     virtual void append(const std::vector<ShardRun>& runs) = 0;
