@@ -120,7 +120,7 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
     }
     std::vector<worker::Backend> backends;
     for (const std::string_view name : split_commas(backends_text)) {
-        const worker::Backend backend = worker::parse_backend(name);
+        const worker::Backend backend = common::kBackendNames.parse(name);
         if (backend == worker::Backend::kAuto) {
             throw common::ConfigError(
                 "bench training: --backends takes eigen, onednn and packed, not auto");
@@ -163,11 +163,11 @@ int run_bench_training(const std::vector<std::string>& arguments, CommandContext
                                              network.width,
                                              batch,
                                              threads,
-                                             worker::backend_name(backend));
+                                             common::kBackendNames.name(backend));
                     const auto result = worker::measure_training(benchmark);
                     nlohmann::json line = common_fields;
                     line["kind"] = "training";
-                    line["backend"] = worker::backend_name(backend);
+                    line["backend"] = common::kBackendNames.name(backend);
                     line["samples_per_s"] = result.samples_per_s;
                     line["matmul_gflop_per_s"] = result.matmul_gflop_per_s;
                     std::cout << line.dump() << std::endl;

@@ -1,5 +1,6 @@
 // `joulesweep train`: one experiment, no database, no MPI: the code path a worker rank
 // runs for each run, with a progress line per epoch and the history as CSV and/or HDF5.
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
@@ -42,6 +43,18 @@ holds exactly one experiment; the options below then set only the seed and outpu
 
 // The 2 statistics per side the progress line shows: loss and accuracy.
 constexpr std::size_t kTestOffset = common::kStatisticCount / 2;
+
+// The value a flag names, or a ConfigError naming the flag and the allowed values.
+template <typename Enum, std::size_t N>
+Enum flag_value(const common::NameTable<Enum, N>& table,
+                std::string_view flag,
+                const std::string& text) {
+    if (const auto value = table.find(text)) {
+        return *value;
+    }
+    throw common::ConfigError(fmt::format(
+        "train: --{}: unknown {} '{}' (expected {})", flag, table.what(), text, table.allowed()));
+}
 
 common::ExperimentConfig config_from_file(const std::string& file) {
     const coordinator::SweepPlan plan =
@@ -149,6 +162,8 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     common::ExperimentConfig config;
     config.epochs = 10;
     std::string shape = "rectangle";
+    std::string optimizer = "adam";
+    std::string backend = "auto";
     std::string config_file;
     std::string datasets_dir;
     std::string csv;
@@ -173,11 +188,11 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         "target number of trainable parameters (within 20%)")(
         "learning-rate",
         po::value<double>(&config.learning_rate)->value_name("LR")->default_value(1e-3, "0.001"),
-        "")(
-        "batch-size", po::value<int>(&config.batch_size)->value_name("N")->default_value(256), "")(
-        "optimizer",
-        po::value<std::string>(&config.optimizer)->value_name("NAME")->default_value("adam"),
-        "adam, rmsprop or sgd")(
+        "")("batch-size",
+            po::value<int>(&config.batch_size)->value_name("N")->default_value(256),
+            "")("optimizer",
+                po::value<std::string>(&optimizer)->value_name("NAME")->default_value(optimizer),
+                common::kOptimizerNames.allowed().c_str())(
         "momentum",
         po::value<double>(&config.momentum)->value_name("M")->default_value(0.0, "0"),
         "rmsprop and sgd")(
@@ -199,7 +214,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
             po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
             "the run's seed: split, label noise, initial weights, batch order")(
         "backend",
-        po::value<std::string>(&config.backend)->value_name("NAME")->default_value("auto"),
+        po::value<std::string>(&backend)->value_name("NAME")->default_value(backend),
         "eigen, onednn, packed (our own AVX2 GEMM), or auto (the fastest for this network, from "
         "docs/benchmarks.md)")("threads",
                                po::value<int>(&threads)->value_name("N")->default_value(threads),
@@ -223,13 +238,16 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
             throw common::ConfigError(
                 "train: give --dataset NAME or --config FILE (see joulesweep train --help)");
         }
-        const auto parsed = common::shape_from_text(shape);
-        if (!parsed) {
-            throw common::ConfigError(fmt::format("train: --shape: unknown shape '{}'", shape));
+        config.shape = flag_value(common::kShapeNames, "shape", shape);
+        config.optimizer = flag_value(common::kOptimizerNames, "optimizer", optimizer);
+        config.backend = flag_value(common::kBackendNames, "backend", backend);
+        // The same check as a sweep file's, before the dataset loads.
+        if (const auto problem = common::find_problem(config)) {
+            std::string flag(problem->field);
+            std::replace(flag.begin(), flag.end(), '_', '-');
+            throw common::ConfigError(fmt::format("train: --{}: {}", flag, problem->problem));
         }
-        config.shape = *parsed;
     }
-    worker::parse_backend(config.backend);  // a wrong name fails before the dataset loads
     if (!common::find_dataset(config.dataset)) {
         throw common::ConfigError(fmt::format("train: unknown dataset '{}' (known: {})",
                                               config.dataset,
@@ -257,7 +275,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     std::cout << fmt::format("network {} ({} parameters), trained by {} on {} thread{}{}\n",
                              common::format_widths(result.widths),
                              result.parameter_count,
-                             result.backend,
+                             common::kBackendNames.name(result.backend),
                              result.threads,
                              result.threads == 1 ? "" : "s",
                              result.diverged ? ", diverged" : "");

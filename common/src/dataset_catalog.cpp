@@ -30,15 +30,7 @@ constexpr std::array<DatasetInfo, 13> kCatalog{{
 }  // namespace
 
 std::string_view to_text(Task task) noexcept {
-    switch (task) {
-        case Task::kRegression:
-            return "regression";
-        case Task::kBinary:
-            return "binary";
-        case Task::kClassification:
-            return "classification";
-    }
-    return "unknown";
+    return kTaskNames.name(task);
 }
 
 const std::array<DatasetInfo, 13>& dataset_catalog() noexcept {

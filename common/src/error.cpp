@@ -5,25 +5,7 @@
 namespace joulesweep::common {
 
 std::string_view to_text(ErrorKind kind) noexcept {
-    switch (kind) {
-        case ErrorKind::kConfig:
-            return "config";
-        case ErrorKind::kDatabase:
-            return "database";
-        case ErrorKind::kMpi:
-            return "mpi";
-        case ErrorKind::kStorage:
-            return "storage";
-        case ErrorKind::kPower:
-            return "power";
-        case ErrorKind::kTraining:
-            return "training";
-        case ErrorKind::kInternal:
-            return "internal";
-        case ErrorKind::kProcess:
-            return "process";
-    }
-    return "unknown";
+    return kErrorKindNames.name(kind);
 }
 
 void throw_check_failure(std::string_view condition,

@@ -1,56 +1,207 @@
 #include "joulesweep/common/experiment_config.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "joulesweep/common/error.hpp"
+
 namespace joulesweep::common {
+namespace {
+
+template <typename Number>
+void parse_number(std::string_view field, std::string_view text, Number& out) {
+    Number value{};
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size()) {
+        throw ConfigError(fmt::format("{}: '{}' is not a number", field, text));
+    }
+    out = value;
+}
+
+template <typename Enum, std::size_t N>
+void parse_name(const NameTable<Enum, N>& table,
+                std::string_view field,
+                std::string_view text,
+                Enum& out) {
+    const auto value = table.find(text);
+    if (!value) {
+        throw ConfigError(fmt::format(
+            "{}: unknown {} '{}' (expected {})", field, table.what(), text, table.allowed()));
+    }
+    out = *value;
+}
+
+}  // namespace
+
+std::string field_text(const std::string& value) {
+    return value;
+}
+
+std::string field_text(int value) {
+    return fmt::format("{}", value);
+}
+
+std::string field_text(std::int64_t value) {
+    return fmt::format("{}", value);
+}
+
+// fmt's "{}" prints doubles in their shortest round-trip form: 1e-4 and 0.0001 agree.
+std::string field_text(double value) {
+    return fmt::format("{}", value);
+}
+
+std::string field_text(Shape value) {
+    return std::string(kShapeNames.name(value));
+}
+
+std::string field_text(OptimizerKind value) {
+    return std::string(kOptimizerNames.name(value));
+}
+
+std::string field_text(Backend value) {
+    return std::string(kBackendNames.name(value));
+}
+
+void parse_field_text(std::string_view /*field*/, std::string_view text, std::string& out) {
+    out = std::string(text);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, int& out) {
+    parse_number(field, text, out);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, std::int64_t& out) {
+    parse_number(field, text, out);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, double& out) {
+    parse_number(field, text, out);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, Shape& out) {
+    parse_name(kShapeNames, field, text, out);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, OptimizerKind& out) {
+    parse_name(kOptimizerNames, field, text, out);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, Backend& out) {
+    parse_name(kBackendNames, field, text, out);
+}
+
+std::vector<std::string_view> experiment_field_names() {
+    std::vector<std::string_view> names;
+    const ExperimentConfig config;
+    visit_experiment_fields(
+        config, [&names](std::string_view name, const auto& /*value*/) { names.push_back(name); });
+    return names;
+}
+
+std::string experiment_field_list(std::string_view prefix) {
+    std::string list;
+    for (const std::string_view name : experiment_field_names()) {
+        if (!list.empty()) {
+            list += ", ";
+        }
+        list += prefix;
+        list += name;
+    }
+    return list;
+}
 
 std::string canonical_key(const ExperimentConfig& config) {
-    // Field names in alphabetical order; fmt's "{}" prints doubles in their shortest
-    // round-trip form, so 1e-4 and 0.0001 give the same key.
-    return fmt::format(
-        "backend={};batch_size={};dataset={};depth={};epochs={};l1={};l2={};label_noise={};"
-        "learning_rate={};momentum={};optimizer={};shape={};size={};test_fraction={};"
-        "validation_fraction={}",
-        config.backend,
-        config.batch_size,
-        config.dataset,
-        config.depth,
-        config.epochs,
-        config.l1,
-        config.l2,
-        config.label_noise,
-        config.learning_rate,
-        config.momentum,
-        config.optimizer,
-        to_text(config.shape),
-        config.size,
-        config.test_fraction,
-        config.validation_fraction);
+    std::string key;
+    visit_experiment_fields(config, [&key](std::string_view name, const auto& value) {
+        if (!key.empty()) {
+            key += ';';
+        }
+        key += name;
+        key += '=';
+        key += field_text(value);
+    });
+    return key;
 }
 
 std::string to_json(const ExperimentConfig& config) {
-    const nlohmann::json json{
-        {"backend", config.backend},
-        {"batch_size", config.batch_size},
-        {"dataset", config.dataset},
-        {"depth", config.depth},
-        {"epochs", config.epochs},
-        {"l1", config.l1},
-        {"l2", config.l2},
-        {"label_noise", config.label_noise},
-        {"learning_rate", config.learning_rate},
-        {"momentum", config.momentum},
-        {"optimizer", config.optimizer},
-        {"shape", std::string(to_text(config.shape))},
-        {"size", config.size},
-        {"test_fraction", config.test_fraction},
-        {"validation_fraction", config.validation_fraction},
-    };
+    nlohmann::json json = nlohmann::json::object();
+    visit_experiment_fields(config, [&json](std::string_view name, const auto& value) {
+        using Field = std::decay_t<decltype(value)>;
+        if constexpr (std::is_enum_v<Field>) {
+            json[std::string(name)] = field_text(value);
+        } else {
+            json[std::string(name)] = value;
+        }
+    });
     return json.dump();
+}
+
+std::optional<FieldProblem> find_problem(const ExperimentConfig& config) {
+    // Each problem's text is formatted only when it is the one reported: a sweep checks
+    // every point of its grid.
+    std::optional<FieldProblem> found;
+    const auto require = [&found](bool holds, std::string_view field, const auto& problem) {
+        if (!holds && !found) {
+            found = FieldProblem{field, problem()};
+        }
+    };
+    const ExperimentConfig& c = config;
+    require(!c.dataset.empty(), "dataset", [] { return std::string("must name a dataset"); });
+    require(kShapeNames.name(c.shape) != "unknown", "shape", [&] {
+        return fmt::format("unknown shape value {}", static_cast<int>(c.shape));
+    });
+    require(c.depth >= kMinDepth && c.depth <= kMaxDepth, "depth", [&] {
+        return fmt::format("{} is outside {}..{}", c.depth, kMinDepth, kMaxDepth);
+    });
+    require(c.size >= 1, "size", [&] { return fmt::format("{} is not a positive size", c.size); });
+    require(std::isfinite(c.learning_rate) && c.learning_rate > 0, "learning_rate", [&] {
+        return fmt::format("{} is not above 0", c.learning_rate);
+    });
+    require(c.batch_size >= 1, "batch_size", [&] {
+        return fmt::format("{} is not a positive batch size", c.batch_size);
+    });
+    require(c.epochs >= 1, "epochs", [&] {
+        return fmt::format("{} is not a positive count", c.epochs);
+    });
+    require(c.momentum >= 0 && c.momentum <= 1, "momentum", [&] {
+        return fmt::format("{} is outside 0..1", c.momentum);
+    });
+    require(c.optimizer != OptimizerKind::kAdam || c.momentum == 0, "momentum", [&] {
+        return fmt::format("{} does not apply to adam", c.momentum);
+    });
+    require(std::isfinite(c.l1) && c.l1 >= 0, "l1", [&] {
+        return fmt::format("{} is not a penalty of 0 or more", c.l1);
+    });
+    require(std::isfinite(c.l2) && c.l2 >= 0, "l2", [&] {
+        return fmt::format("{} is not a penalty of 0 or more", c.l2);
+    });
+    // A label noise of 1 would leave no true label to learn from.
+    require(c.label_noise >= 0 && c.label_noise < 1, "label_noise", [&] {
+        return fmt::format("{} is outside [0, 1)", c.label_noise);
+    });
+    require(c.test_fraction > 0 && c.test_fraction < 1, "test_fraction", [&] {
+        return fmt::format("{} is outside (0, 1)", c.test_fraction);
+    });
+    require(c.validation_fraction >= 0 && c.validation_fraction < 1, "validation_fraction", [&] {
+        return fmt::format("{} is outside [0, 1)", c.validation_fraction);
+    });
+    require(c.test_fraction + c.validation_fraction < 1, "validation_fraction", [&] {
+        return fmt::format("test_fraction {} plus validation_fraction {} leaves no training data",
+                           c.test_fraction,
+                           c.validation_fraction);
+    });
+    return found;
+}
+
+void validate(const ExperimentConfig& config) {
+    if (const auto problem = find_problem(config)) {
+        throw ConfigError(fmt::format("{}: {}", problem->field, problem->problem));
+    }
 }
 
 }  // namespace joulesweep::common

@@ -12,27 +12,8 @@
 namespace joulesweep::common {
 
 std::string to_text(MessageTag tag) {
-    switch (tag) {
-        case MessageTag::kReady:
-            return "ready";
-        case MessageTag::kAssign:
-            return "assign";
-        case MessageTag::kProgress:
-            return "progress";
-        case MessageTag::kResult:
-            return "result";
-        case MessageTag::kFailure:
-            return "failure";
-        case MessageTag::kCancel:
-            return "cancel";
-        case MessageTag::kCancelled:
-            return "cancelled";
-        case MessageTag::kStop:
-            return "stop";
-        case MessageTag::kStopped:
-            return "stopped";
-        case MessageTag::kSignal:
-            return "signal";
+    if (const auto name = kMessageTagNames.name(tag); name != "unknown") {
+        return std::string(name);
     }
     return fmt::format("tag {}", static_cast<int>(tag));
 }
@@ -40,44 +21,34 @@ std::string to_text(MessageTag tag) {
 namespace {
 
 void put_config(WireWriter& writer, const ExperimentConfig& config) {
-    writer.put_string(config.dataset);
-    writer.put(static_cast<std::int16_t>(config.shape));
-    writer.put(config.depth);
-    writer.put(config.size);
-    writer.put(config.learning_rate);
-    writer.put(config.batch_size);
-    writer.put_string(config.optimizer);
-    writer.put(config.momentum);
-    writer.put(config.l1);
-    writer.put(config.l2);
-    writer.put(config.label_noise);
-    writer.put(config.epochs);
-    writer.put(config.test_fraction);
-    writer.put(config.validation_fraction);
-    writer.put_string(config.backend);
+    visit_experiment_fields(config, [&writer](std::string_view /*name*/, const auto& value) {
+        using Field = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<Field, std::string>) {
+            writer.put_string(value);
+        } else if constexpr (std::is_enum_v<Field>) {
+            writer.put(static_cast<std::int16_t>(value));
+        } else {
+            writer.put(value);
+        }
+    });
 }
 
 ExperimentConfig get_config(WireReader& reader) {
     ExperimentConfig config;
-    config.dataset = reader.get_string("dataset");
-    const auto shape = reader.get<std::int16_t>("shape");
-    if (!shape_from_text(to_text(static_cast<Shape>(shape)))) {
-        throw MpiError(fmt::format("malformed assignment: unknown shape value {}", shape));
-    }
-    config.shape = static_cast<Shape>(shape);
-    config.depth = reader.get<int>("depth");
-    config.size = reader.get<std::int64_t>("size");
-    config.learning_rate = reader.get<double>("learning_rate");
-    config.batch_size = reader.get<int>("batch_size");
-    config.optimizer = reader.get_string("optimizer");
-    config.momentum = reader.get<double>("momentum");
-    config.l1 = reader.get<double>("l1");
-    config.l2 = reader.get<double>("l2");
-    config.label_noise = reader.get<double>("label_noise");
-    config.epochs = reader.get<int>("epochs");
-    config.test_fraction = reader.get<double>("test_fraction");
-    config.validation_fraction = reader.get<double>("validation_fraction");
-    config.backend = reader.get_string("backend");
+    visit_experiment_fields(config, [&reader](std::string_view name, auto& value) {
+        using Field = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<Field, std::string>) {
+            value = reader.get_string(name);
+        } else if constexpr (std::is_enum_v<Field>) {
+            const auto raw = reader.get<std::int16_t>(name);
+            value = static_cast<Field>(raw);
+            if (field_text(value) == "unknown") {
+                throw MpiError(fmt::format("malformed assignment: unknown {} value {}", name, raw));
+            }
+        } else {
+            value = reader.get<Field>(name);
+        }
+    });
     return config;
 }
 
@@ -173,7 +144,7 @@ void put_result(WireWriter& writer, const RunResult& result) {
     writer.put(static_cast<std::uint8_t>(result.slurm_job_id ? 1 : 0));
     writer.put_string(result.slurm_job_id.value_or(""));
     writer.put_string(result.software_json);
-    writer.put_string(result.backend);
+    writer.put(static_cast<std::int16_t>(result.backend));
     writer.put(result.threads);
     writer.put_array(result.widths);
     writer.put(result.parameter_count);
@@ -198,7 +169,11 @@ RunResult get_result(WireReader& reader) {
         result.slurm_job_id = std::move(job);
     }
     result.software_json = reader.get_string("software");
-    result.backend = reader.get_string("backend");
+    const auto backend = reader.get<std::int16_t>("backend");
+    result.backend = static_cast<Backend>(backend);
+    if (field_text(result.backend) == "unknown") {
+        throw MpiError(fmt::format("malformed result: unknown backend value {}", backend));
+    }
     result.threads = reader.get<std::int64_t>("threads");
     result.widths = reader.get_array<std::int64_t>("widths");
     result.parameter_count = reader.get<std::int64_t>("parameter_count");

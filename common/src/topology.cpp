@@ -99,34 +99,11 @@ void check_dimensions(int depth, std::int64_t output_width) {
 }  // namespace
 
 std::string_view to_text(Shape shape) noexcept {
-    switch (shape) {
-        case Shape::kRectangle:
-            return "rectangle";
-        case Shape::kTrapezoid:
-            return "trapezoid";
-        case Shape::kExponential:
-            return "exponential";
-        case Shape::kWideFirst2x:
-            return "wide_first_2x";
-        case Shape::kWideFirst4x:
-            return "wide_first_4x";
-        case Shape::kWideFirst8x:
-            return "wide_first_8x";
-        case Shape::kWideFirst16x:
-            return "wide_first_16x";
-        case Shape::kRectangleResidual:
-            return "rectangle_residual";
-    }
-    return "unknown";
+    return kShapeNames.name(shape);
 }
 
 std::optional<Shape> shape_from_text(std::string_view text) noexcept {
-    for (const Shape shape : kAllShapes) {
-        if (to_text(shape) == text) {
-            return shape;
-        }
-    }
-    return std::nullopt;
+    return kShapeNames.find(text);
 }
 
 bool has_residual_skips(Shape shape) noexcept {

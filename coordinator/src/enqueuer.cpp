@@ -4,30 +4,32 @@
 #include <string>
 #include <tuple>
 
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
-#include "joulesweep/common/topology.hpp"
+#include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/coordinator/sql_array.hpp"
 
 namespace joulesweep::coordinator {
 namespace {
 
+// The configuration travels as its JSON; PostgreSQL fills the experiment's typed columns
+// from it (jsonb_populate_record matches keys to column names), so this file names no
+// experiment field.
 constexpr const char* kStageSql = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staged_experiment (
-    experiment_key text, dataset text, shape text, depth integer, size bigint,
-    learning_rate double precision, batch_size integer, optimizer text, momentum double precision,
-    l1 double precision, l2 double precision, label_noise double precision, epochs integer,
-    test_fraction double precision, validation_fraction double precision, backend text,
-    config jsonb, labels text[], repetitions integer, priority integer
+    experiment_key text, config jsonb, labels text[], repetitions integer, priority integer
 ) ON COMMIT DELETE ROWS)sql";
 
-constexpr const char* kInsertExperimentsSql = R"sql(
-INSERT INTO experiment (experiment_key, dataset, shape, depth, size, learning_rate, batch_size,
-    optimizer, momentum, l1, l2, label_noise, epochs, test_fraction, validation_fraction, backend, config)
-SELECT experiment_key, dataset, shape, depth, size, learning_rate, batch_size, optimizer, momentum,
-    l1, l2, label_noise, epochs, test_fraction, validation_fraction, backend, config
-FROM staged_experiment
-ON CONFLICT (experiment_key) DO NOTHING)sql";
+std::string insert_experiments_sql() {
+    return fmt::format(
+        "INSERT INTO experiment (experiment_key, {}, config) "
+        "SELECT s.experiment_key, {}, s.config "
+        "FROM staged_experiment s, jsonb_populate_record(NULL::experiment, s.config) r "
+        "ON CONFLICT (experiment_key) DO NOTHING",
+        common::experiment_field_list(),
+        common::experiment_field_list("r."));
+}
 
 constexpr const char* kInsertLabelsSql = R"sql(
 INSERT INTO experiment_label (experiment_id, label)
@@ -57,24 +59,8 @@ EnqueueReport enqueue_plan(Database& database, const SweepPlan& plan) {
         {
             pqxx::stream_to stream(transaction, "staged_experiment");
             for (const PlannedExperiment& planned : plan.experiments) {
-                const common::ExperimentConfig& config = planned.config;
                 stream << std::make_tuple(planned.key,
-                                          config.dataset,
-                                          std::string(common::to_text(config.shape)),
-                                          config.depth,
-                                          config.size,
-                                          config.learning_rate,
-                                          config.batch_size,
-                                          config.optimizer,
-                                          config.momentum,
-                                          config.l1,
-                                          config.l2,
-                                          config.label_noise,
-                                          config.epochs,
-                                          config.test_fraction,
-                                          config.validation_fraction,
-                                          config.backend,
-                                          common::to_json(config),
+                                          common::to_json(planned.config),
                                           sql_array(planned.labels),
                                           planned.repetitions,
                                           planned.priority);
@@ -83,7 +69,7 @@ EnqueueReport enqueue_plan(Database& database, const SweepPlan& plan) {
         }
         EnqueueReport report;
         report.experiments_added =
-            static_cast<std::int64_t>(transaction.exec(kInsertExperimentsSql).affected_rows());
+            static_cast<std::int64_t>(transaction.exec(insert_experiments_sql()).affected_rows());
         report.experiments_existing =
             static_cast<std::int64_t>(plan.experiments.size()) - report.experiments_added;
         transaction.exec(kInsertLabelsSql);

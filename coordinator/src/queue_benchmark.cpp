@@ -41,7 +41,7 @@ common::RunResult sample_result(int epochs) {
     common::RunResult result;
     result.host = "bench";
     result.software_json = R"({"joulesweep": "bench"})";
-    result.backend = "eigen";
+    result.backend = common::Backend::kEigen;
     result.widths = {64, 64, 1};
     result.parameter_count = 4545;
     for (int epoch = 0; epoch < epochs; ++epoch) {
@@ -55,7 +55,7 @@ common::RunResult sample_result(int epochs) {
 }
 
 std::vector<common::RunOutcome> completions_for(const std::vector<ClaimedRun>& claimed,
-                                           const common::RunResult& result) {
+                                                const common::RunResult& result) {
     std::vector<common::RunOutcome> completions;
     completions.reserve(claimed.size());
     for (const ClaimedRun& run : claimed) {

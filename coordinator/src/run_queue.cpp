@@ -212,7 +212,7 @@ CompletionColumns completion_columns(const std::vector<common::RunOutcome>& comp
         columns.parameter_counts.push_back(result.parameter_count);
         columns.diverged.emplace_back(result.diverged ? "true" : "false");
         columns.epoch_wall_s.push_back(sql_array(result.epoch_wall_s));
-        columns.backends.push_back(result.backend);
+        columns.backends.emplace_back(common::kBackendNames.name(result.backend));
         columns.threads.push_back(result.threads);
         add_energy(columns, result);
         for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
@@ -389,37 +389,21 @@ std::map<std::int64_t, common::ExperimentConfig> RunQueue::experiment_configs(
     const std::vector<std::int64_t>& experiment_ids) {
     return database_.with_transaction(
         "read experiment configurations", [&](pqxx::work& transaction) {
-            const pqxx::result rows = transaction.exec_params(
-                "SELECT experiment_id, dataset, shape, depth, size, learning_rate, batch_size, "
-                "optimizer, momentum, l1, l2, label_noise, epochs, test_fraction, "
-                "validation_fraction, "
-                "backend FROM experiment WHERE experiment_id = ANY($1::bigint[])",
-                sql_array(experiment_ids));
+            const pqxx::result rows =
+                transaction.exec_params(fmt::format("SELECT experiment_id, {} FROM experiment "
+                                                    "WHERE experiment_id = ANY($1::bigint[])",
+                                                    common::experiment_field_list()),
+                                        sql_array(experiment_ids));
             std::map<std::int64_t, common::ExperimentConfig> configs;
             for (const auto& row : rows) {
-                common::ExperimentConfig config;
-                config.dataset = row[1].as<std::string>();
-                const auto shape = common::shape_from_text(row[2].as<std::string>());
-                if (!shape) {
-                    throw common::DatabaseError(fmt::format("experiment {}: unknown shape '{}'",
-                                                            row[0].as<std::int64_t>(),
-                                                            row[2].c_str()));
+                const auto id = row["experiment_id"].as<std::int64_t>();
+                try {
+                    configs.emplace(id, common::config_from_texts([&row](std::string_view name) {
+                                        return std::string_view(row[std::string(name)].c_str());
+                                    }));
+                } catch (const common::ConfigError& error) {
+                    throw common::DatabaseError(fmt::format("experiment {}: {}", id, error.what()));
                 }
-                config.shape = *shape;
-                config.depth = row[3].as<int>();
-                config.size = row[4].as<std::int64_t>();
-                config.learning_rate = row[5].as<double>();
-                config.batch_size = row[6].as<int>();
-                config.optimizer = row[7].as<std::string>();
-                config.momentum = row[8].as<double>();
-                config.l1 = row[9].as<double>();
-                config.l2 = row[10].as<double>();
-                config.label_noise = row[11].as<double>();
-                config.epochs = row[12].as<int>();
-                config.test_fraction = row[13].as<double>();
-                config.validation_fraction = row[14].as<double>();
-                config.backend = row[15].as<std::string>();
-                configs.emplace(row[0].as<std::int64_t>(), std::move(config));
             }
             for (const std::int64_t id : experiment_ids) {
                 if (!configs.contains(id)) {

@@ -101,13 +101,19 @@ std::string take_text(const std::byte* element) {
     return {first, ::strnlen(first, Size)};
 }
 
-common::Shape take_shape(const std::byte* element) {
-    const std::string text = take_text<32>(element);
-    const auto shape = common::shape_from_text(text);
-    if (!shape) {
-        throw common::StorageError(fmt::format("shard: unknown shape '{}'", text));
+// A closed set's value, stored by name; a name the table lacks is a damaged shard.
+template <std::size_t Size, typename Enum, std::size_t N>
+Enum take_name(const common::NameTable<Enum, N>& table, const std::byte* element) {
+    const std::string text = take_text<Size>(element);
+    const auto value = table.find(text);
+    if (!value) {
+        throw common::StorageError(fmt::format("shard: unknown {} '{}'", table.what(), text));
     }
-    return *shape;
+    return *value;
+}
+
+common::Shape take_shape(const std::byte* element) {
+    return take_name<32>(common::kShapeNames, element);
 }
 
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
@@ -187,9 +193,11 @@ constexpr std::array<ColumnSpec, 33> kRunColumns{{
     {"/runs/optimizer",
      ColumnKind::kText,
      16,
-     [](const RunRow& row, std::byte* e) { put_text<16>(e, row.run.config.optimizer); },
+     [](const RunRow& row, std::byte* e) {
+         put_text<16>(e, common::kOptimizerNames.name(row.run.config.optimizer));
+     },
      [](RunRow& row, const std::byte* e) {
-         row.run.config.optimizer = take_text<16>(e);
+         row.run.config.optimizer = take_name<16>(common::kOptimizerNames, e);
      }},
     {"/runs/momentum",
      ColumnKind::kFloat64,
@@ -243,16 +251,20 @@ constexpr std::array<ColumnSpec, 33> kRunColumns{{
     {"/runs/backend",
      ColumnKind::kText,
      16,
-     [](const RunRow& row, std::byte* e) { put_text<16>(e, row.run.config.backend); },
+     [](const RunRow& row, std::byte* e) {
+         put_text<16>(e, common::kBackendNames.name(row.run.config.backend));
+     },
      [](RunRow& row, const std::byte* e) {
-         row.run.config.backend = take_text<16>(e);
+         row.run.config.backend = take_name<16>(common::kBackendNames, e);
      }},
     {"/runs/backend_used",
      ColumnKind::kText,
      16,
-     [](const RunRow& row, std::byte* e) { put_text<16>(e, row.run.result.backend); },
+     [](const RunRow& row, std::byte* e) {
+         put_text<16>(e, common::kBackendNames.name(row.run.result.backend));
+     },
      [](RunRow& row, const std::byte* e) {
-         row.run.result.backend = take_text<16>(e);
+         row.run.result.backend = take_name<16>(common::kBackendNames, e);
      }},
     {"/runs/threads",
      ColumnKind::kInt64,

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/experiment_config.hpp"
 
 namespace joulesweep::coordinator {
 namespace {
@@ -31,37 +33,25 @@ const Words& sweep_keys() {
     return words;
 }
 
+// A grid has one axis per experiment field.
 const Words& grid_keys() {
-    static const Words words{"dataset",
-                             "shape",
-                             "depth",
-                             "size",
-                             "learning_rate",
-                             "batch_size",
-                             "optimizer",
-                             "momentum",
-                             "l1",
-                             "l2",
-                             "label_noise",
-                             "epochs",
-                             "test_fraction",
-                             "validation_fraction",
-                             "backend"};
+    static const Words words = common::experiment_field_names();
     return words;
 }
 
-const Words& optimizer_names() {
-    static const Words words{"adam", "rmsprop", "sgd"};
-    return words;
-}
-
-const Words& backend_names() {
-    static const Words words{"auto", "eigen", "onednn", "packed"};
-    return words;
-}
-
-const Words& named_fields() {  // compared as written; the other fields are numbers
-    static const Words words{"dataset", "shape", "optimizer", "backend"};
+// The fields compared as written (names); the others are numbers.
+const Words& named_fields() {
+    static const Words words = [] {
+        Words named;
+        const common::ExperimentConfig config;
+        common::visit_experiment_fields(config, [&named](std::string_view name, const auto& value) {
+            using Field = std::decay_t<decltype(value)>;
+            if (std::is_same_v<Field, std::string> || std::is_enum_v<Field>) {
+                named.push_back(name);
+            }
+        });
+        return named;
+    }();
     return words;
 }
 
@@ -237,16 +227,12 @@ public:
         }
         for (const auto& item : values(grid["shape"], "grid.shape")) {
             const std::string name = scalar(item, "grid.shape");
-            const auto shape = common::shape_from_text(name);
+            const auto shape = common::kShapeNames.find(name);
             if (!shape) {
-                std::vector<std::string_view> known;
-                known.reserve(common::kAllShapes.size());
-                for (const auto candidate : common::kAllShapes) {
-                    known.push_back(common::to_text(candidate));
-                }
                 fail(item,
                      "grid.shape",
-                     fmt::format("unknown shape '{}' (known: {})", name, fmt::join(known, ", ")));
+                     fmt::format(
+                         "unknown shape '{}' (expected {})", name, common::kShapeNames.allowed()));
             }
             spec.shapes.push_back(*shape);
         }
@@ -280,30 +266,30 @@ public:
                 }
             }
         };
-        const auto names =
-            [&](const char* field, std::vector<std::string>& out, const Words& known) {
-                if (const YAML::Node node = grid[field]) {
-                    out.clear();
-                    for (const auto& item : values(node, fmt::format("grid.{}", field))) {
-                        const std::string name = scalar(item, field);
-                        if (!is_one_of(known, name)) {
-                            fail(item,
-                                 fmt::format("grid.{}", field),
-                                 fmt::format("unknown {} '{}' (expected one of: {})",
-                                             field,
-                                             name,
-                                             fmt::join(known, ", ")));
-                        }
-                        out.push_back(name);
+        const auto names = [&](const char* field, auto& out, const auto& table) {
+            if (const YAML::Node node = grid[field]) {
+                out.clear();
+                for (const auto& item : values(node, fmt::format("grid.{}", field))) {
+                    const std::string name = scalar(item, field);
+                    const auto value = table.find(name);
+                    if (!value) {
+                        fail(item,
+                             fmt::format("grid.{}", field),
+                             fmt::format("unknown {} '{}' (expected {})",
+                                         table.what(),
+                                         name,
+                                         table.allowed()));
                     }
+                    out.push_back(*value);
                 }
-            };
+            }
+        };
         constexpr double kUnbounded = 1e300;
         constexpr int kMaxBatchSize = 1 << 24;
         constexpr int kMaxEpochs = 10'000'000;
         reals("learning_rate", spec.learning_rates, 0.0, kUnbounded, false);
         ints("batch_size", spec.batch_sizes, kMaxBatchSize);
-        names("optimizer", spec.optimizers, optimizer_names());
+        names("optimizer", spec.optimizers, common::kOptimizerNames);
         reals("momentum", spec.momenta, 0.0, 1.0, true);
         reals("l1", spec.l1s, 0.0, kUnbounded, true);
         reals("l2", spec.l2s, 0.0, kUnbounded, true);
@@ -311,7 +297,7 @@ public:
         ints("epochs", spec.epochs, kMaxEpochs);
         reals("test_fraction", spec.test_fractions, 0.0, 1.0, false);
         reals("validation_fraction", spec.validation_fractions, 0.0, 1.0, true);
-        names("backend", spec.backends, backend_names());
+        names("backend", spec.backends, common::kBackendNames);
     }
 
     std::vector<SweepCondition> conditions(const YAML::Node& node, std::string_view field) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -16,34 +17,22 @@
 namespace joulesweep::coordinator {
 namespace {
 
-// The text a filter compares for one field of a point (see SweepCondition).
+// The text a filter compares for one field of a point (see SweepCondition): names as
+// written, numbers in canonical form.
 std::string field_text(const common::ExperimentConfig& config, const std::string& field) {
-    if (field == "dataset") {
-        return config.dataset;
-    }
-    if (field == "shape") {
-        return std::string(common::to_text(config.shape));
-    }
-    if (field == "optimizer") {
-        return config.optimizer;
-    }
-    if (field == "backend") {
-        return config.backend;
-    }
-    const std::map<std::string, double> numbers{
-        {"depth", config.depth},
-        {"size", static_cast<double>(config.size)},
-        {"learning_rate", config.learning_rate},
-        {"batch_size", config.batch_size},
-        {"momentum", config.momentum},
-        {"l1", config.l1},
-        {"l2", config.l2},
-        {"label_noise", config.label_noise},
-        {"epochs", config.epochs},
-        {"test_fraction", config.test_fraction},
-        {"validation_fraction", config.validation_fraction},
-    };
-    return canonical_value(numbers.at(field));
+    std::string text;
+    common::visit_experiment_fields(config, [&](std::string_view name, const auto& value) {
+        if (name != field) {
+            return;
+        }
+        using Field = std::decay_t<decltype(value)>;
+        if constexpr (std::is_arithmetic_v<Field>) {
+            text = canonical_value(static_cast<double>(value));
+        } else {
+            text = common::field_text(value);
+        }
+    });
+    return text;
 }
 
 bool matches(const SweepCondition& condition, const common::ExperimentConfig& config) {
@@ -65,7 +54,11 @@ bool keeps(const SweepSpec& sweep, const common::ExperimentConfig& config) {
 }
 
 void check_point(const SweepSpec& sweep, const common::ExperimentConfig& config) {
-    if (config.optimizer == "adam" && config.momentum != 0.0) {
+    const auto problem = common::find_problem(config);
+    if (!problem) {
+        return;
+    }
+    if (problem->field == "momentum" && config.optimizer == common::OptimizerKind::kAdam) {
         throw common::ConfigError(
             fmt::format("sweep '{}': momentum {} does not apply to adam; add `drop_if: "
                         "[{{optimizer: adam, momentum: {}}}]`",
@@ -73,13 +66,11 @@ void check_point(const SweepSpec& sweep, const common::ExperimentConfig& config)
                         config.momentum,
                         config.momentum));
     }
-    if (config.test_fraction + config.validation_fraction >= 1.0) {
-        throw common::ConfigError(fmt::format(
-            "sweep '{}': test_fraction {} plus validation_fraction {} leaves no training data",
-            sweep.label,
-            config.test_fraction,
-            config.validation_fraction));
-    }
+    throw common::ConfigError(fmt::format("sweep '{}': {}: {} ({})",
+                                          sweep.label,
+                                          problem->field,
+                                          problem->problem,
+                                          common::canonical_key(config)));
 }
 
 // Visits every point of the sweep's grid (an odometer over the 15 axes).

@@ -23,7 +23,7 @@ TEST_CASE("protocol: an assignment survives encoding with every configuration fi
     sent.config.size = 1 << 20;
     sent.config.learning_rate = 1e-4;
     sent.config.batch_size = 32;
-    sent.config.optimizer = "rmsprop";
+    sent.config.optimizer = OptimizerKind::kRmsprop;
     sent.config.momentum = 0.9;
     sent.config.l1 = 1e-3;
     sent.config.l2 = 0.25;
@@ -31,7 +31,7 @@ TEST_CASE("protocol: an assignment survives encoding with every configuration fi
     sent.config.epochs = 3000;
     sent.config.test_fraction = 0.3;
     sent.config.validation_fraction = 0.1;
-    sent.config.backend = "eigen";
+    sent.config.backend = Backend::kEigen;
     const RunAssignment received = decode_assignment(encode(sent));
     CHECK(received.run_id == sent.run_id);
     CHECK(received.attempt == sent.attempt);
@@ -47,7 +47,7 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     sent.result.seed = 77;
     sent.result.host = "node17";
     sent.result.software_json = R"({"joulesweep": "0.1.0"})";
-    sent.result.backend = "onednn";
+    sent.result.backend = Backend::kOnednn;
     sent.result.threads = 4;
     sent.result.widths = {20, 20, 1};
     sent.result.parameter_count = 501;
@@ -61,7 +61,7 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     CHECK(received.result.host == "node17");
     CHECK_FALSE(received.result.slurm_job_id.has_value());
     CHECK(received.result.widths == sent.result.widths);
-    CHECK(received.result.backend == "onednn");
+    CHECK(received.result.backend == Backend::kOnednn);
     CHECK(received.result.threads == 4);
     CHECK(received.result.diverged);
     CHECK(received.result.statistics == sent.result.statistics);

@@ -3,10 +3,13 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <pqxx/pqxx>
 
+#include "joulesweep/coordinator/run_queue.hpp"
 #include "joulesweep/coordinator/sweep_file.hpp"
 
+#include "every_field.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -17,6 +20,39 @@ SweepPlan plan_of(const std::string& yaml) {
 }
 
 }  // namespace
+
+TEST_CASE("enqueue_plan: every experiment field reaches its typed column and comes back",
+          "[coordinator][db][enqueue]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    testing::migrate_fully(database);
+    SweepPlan plan;
+    PlannedExperiment planned;
+    planned.config = testing::every_field_set();
+    planned.key = common::canonical_key(planned.config);
+    planned.labels = {"every_field"};
+    plan.experiments.push_back(planned);
+    CHECK(enqueue_plan(database, plan).runs_added == 1);
+    // The typed columns, not only the jsonb copy, hold each value.
+    for (const std::string_view field : common::experiment_field_names()) {
+        INFO(field);
+        std::string expected;
+        common::visit_experiment_fields(planned.config,
+                                        [&](std::string_view name, const auto& value) {
+                                            if (name == field) {
+                                                expected = common::field_text(value);
+                                            }
+                                        });
+        CHECK(testing::query_value<std::string>(
+                  database, fmt::format("SELECT {}::text FROM experiment", field)) == expected);
+    }
+    RunQueue queue(database, QueueOptions{});
+    const auto coordinator = queue.register_coordinator(CoordinatorRegistration{});
+    const auto claimed = queue.claim(coordinator, 1);
+    REQUIRE(claimed.size() == 1);
+    CHECK(queue.experiment_configs({claimed[0].experiment_id}).at(claimed[0].experiment_id) ==
+          planned.config);
+}
 
 TEST_CASE("enqueue_plan: twice adds nothing, more repetitions add only the missing runs",
           "[coordinator][db][enqueue]") {

@@ -61,7 +61,7 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
     completions[2].result.host = R"(node "7"\b's)";
     completions[2].result.slurm_job_id = "4242_1";
     completions[2].result.software_json = R"({"joulesweep": "0.1 \"quoted\""})";
-    completions[2].result.backend = "onednn";
+    completions[2].result.backend = common::Backend::kOnednn;
     completions[2].result.threads = 2;
     completions[2].result.energy =
         testing::sample_energy(completions[2].result.epoch_wall_s.size());
@@ -206,7 +206,8 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
     REQUIRE(claimed.size() == 2);
 
     const auto transient = queue.fail(
-        coordinator, common::RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
+        coordinator,
+        common::RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
     REQUIRE(transient);
     CHECK(transient->status == "pending");
     CHECK(testing::query_value<bool>(
@@ -216,11 +217,12 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
     CHECK(queue.claim(coordinator, 1).empty());  // still backing off
 
     const auto permanent = queue.fail(
-        coordinator, common::RunFailure{claimed[1].run_id, claimed[1].attempt, "unknown dataset", true});
+        coordinator,
+        common::RunFailure{claimed[1].run_id, claimed[1].attempt, "unknown dataset", true});
     REQUIRE(permanent);
     CHECK(permanent->status == "failed");
-    CHECK_FALSE(
-        queue.fail(coordinator, common::RunFailure{claimed[1].run_id, claimed[1].attempt, "again", false}));
+    CHECK_FALSE(queue.fail(
+        coordinator, common::RunFailure{claimed[1].run_id, claimed[1].attempt, "again", false}));
 
     // Exhaust the retries of the first run (max_errors = 3).
     database.with_transaction("skip the backoff", [](pqxx::work& transaction) {
@@ -230,7 +232,8 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
         const auto again = queue.claim(coordinator, 1);
         REQUIRE(again.size() == 1);
         const auto transition = queue.fail(
-            coordinator, common::RunFailure{again[0].run_id, again[0].attempt, "out of memory", false});
+            coordinator,
+            common::RunFailure{again[0].run_id, again[0].attempt, "out of memory", false});
         REQUIRE(transition);
         CHECK(transition->status == (error == 3 ? "failed" : "pending"));
         database.with_transaction("skip the backoff", [](pqxx::work& transaction) {

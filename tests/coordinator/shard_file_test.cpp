@@ -10,6 +10,7 @@
 
 #include "joulesweep/common/error.hpp"
 
+#include "every_field.hpp"
 #include "sample_energy.hpp"
 #include "temporary_directory.hpp"
 
@@ -22,18 +23,13 @@ ShardRun sample_run(std::int64_t run_id, int epochs) {
     run.experiment_id = run_id * 10;
     run.repetition = static_cast<int>(run_id % 3);
     run.attempt = 2;
-    run.config.dataset = "banana";
-    run.config.shape = common::Shape::kTrapezoid;
-    run.config.depth = 3;
-    run.config.size = 512;
-    run.config.optimizer = "sgd";
-    run.config.momentum = 0.9;
+    run.config = testing::every_field_set();  // a field the shard forgets shows up
     run.config.epochs = epochs;
     run.result.seed = run_id + 1000;
     run.result.host = "node7";
     run.result.widths = {20, static_cast<std::int64_t>(run_id), 1};
     run.result.parameter_count = 501;
-    run.result.backend = run_id % 2 == 0 ? "onednn" : "eigen";
+    run.result.backend = run_id % 2 == 0 ? common::Backend::kOnednn : common::Backend::kEigen;
     run.result.threads = run_id;
     run.result.diverged = run_id == 2;
     for (int epoch = 0; epoch < epochs; ++epoch) {
@@ -88,7 +84,7 @@ TEST_CASE("ShardWriter: batches read back run by run, with identity and every se
         CHECK(got.run_id == expected.run_id);
         CHECK(got.experiment_id == expected.experiment_id);
         CHECK(got.attempt == 2);
-        CHECK(common::canonical_key(got.config) == common::canonical_key(expected.config));
+        CHECK(got.config == expected.config);
         CHECK(got.result.widths == expected.result.widths);
         CHECK(got.result.backend == expected.result.backend);
         CHECK(got.result.threads == expected.result.threads);

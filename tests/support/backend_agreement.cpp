@@ -20,12 +20,12 @@ common::RunResult train_for_agreement(const AgreementCase& run,
     config.size = 2048;
     config.learning_rate = run.optimizer == std::string("sgd") ? 1e-2 : 1e-4;
     config.batch_size = 64;
-    config.optimizer = run.optimizer;
+    config.optimizer = common::kOptimizerNames.parse(run.optimizer);
     config.momentum = run.momentum;
     config.l1 = run.l1;
     config.l2 = run.l2;
     config.epochs = 3;
-    config.backend = backend;
+    config.backend = common::kBackendNames.parse(backend);
     worker::use_compute_threads(run.threads);
     common::RunResult result = worker::train_run(config, dataset, 17, worker::TrainingOptions{});
     worker::use_compute_threads(1);
@@ -33,7 +33,7 @@ common::RunResult train_for_agreement(const AgreementCase& run,
 }
 
 void check_agrees_with_eigen(const common::RunResult& eigen, const common::RunResult& other) {
-    CHECK(eigen.backend == "eigen");
+    CHECK(eigen.backend == common::Backend::kEigen);
     CHECK(other.widths == eigen.widths);
     REQUIRE_FALSE(eigen.diverged);
     REQUIRE(other.epoch_wall_s.size() == eigen.epoch_wall_s.size());
@@ -46,8 +46,8 @@ void check_agrees_with_eigen(const common::RunResult& eigen, const common::RunRe
             const double actual = other.statistics.at(statistic).at(epoch);
             const double difference =
                 std::abs(actual - expected) / std::max(1.0, std::abs(expected));
-            INFO(name << " epoch " << epoch + 1 << ": eigen " << expected << ", " << other.backend
-                      << " " << actual);
+            INFO(name << " epoch " << epoch + 1 << ": eigen " << expected << ", "
+                      << common::kBackendNames.name(other.backend) << " " << actual);
             CHECK(difference <= tolerance);
         }
     }

@@ -47,7 +47,7 @@ common::RunOutcome completion_for(const coordinator::ClaimedRun& claimed, int ep
     result.seed = claimed.seed;
     result.host = "node-1";
     result.software_json = R"({"joulesweep": "test"})";
-    result.backend = "eigen";
+    result.backend = common::Backend::kEigen;
     result.widths = {5, 5, 1};
     result.parameter_count = 61;
     for (int epoch = 0; epoch < epochs; ++epoch) {
@@ -59,8 +59,8 @@ common::RunOutcome completion_for(const coordinator::ClaimedRun& claimed, int ep
     return completion;
 }
 
-std::vector<common::RunOutcome> completions_for(
-    const std::vector<coordinator::ClaimedRun>& claimed, int epochs) {
+std::vector<common::RunOutcome> completions_for(const std::vector<coordinator::ClaimedRun>& claimed,
+                                                int epochs) {
     std::vector<common::RunOutcome> completions;
     completions.reserve(claimed.size());
     for (const auto& run : claimed) {

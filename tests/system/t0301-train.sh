@@ -87,7 +87,17 @@ train --seed 5 --backend packed --threads 2
 expect_contains "$out" "trained by packed on 2 threads"
 train --backend mkl
 expect_status 2 "train --backend mkl"
-expect_contains "$err" "unknown backend 'mkl': expected auto, eigen, onednn or packed"
+expect_contains "$err" "train: --backend: unknown backend 'mkl' (expected auto, eigen, onednn or packed)"
+# Flags get the same checks as a sweep file, and the same exit code: a usage error.
+run_joulesweep train --datasets-dir "$datasets" --dataset banana --depth 3 --size -5
+expect_status 2 "train --size -5"
+expect_contains "$err" "train: --size: -5 is not a positive size"
+run_joulesweep train --datasets-dir "$datasets" --dataset banana --depth 1 --size 512
+expect_status 2 "train --depth 1"
+expect_contains "$err" "train: --depth: 1 is outside 2..1000"
+train --momentum 0.9
+expect_status 2 "train --momentum 0.9 (with adam)"
+expect_contains "$err" "train: --momentum: 0.9 does not apply to adam"
 
 run_joulesweep train --datasets-dir "$datasets" --dataset adult --epochs 1
 expect_status 1 "train on a dataset that is not prepared"

@@ -17,17 +17,6 @@ NetworkSpec widths(std::vector<int> layers, int inputs = 8) {
 
 }  // namespace
 
-TEST_CASE("parse_backend: the four names round-trip, anything else names the choices",
-          "[worker][model]") {
-    for (const Backend backend :
-         {Backend::kAuto, Backend::kEigen, Backend::kOnednn, Backend::kPacked}) {
-        CHECK(parse_backend(backend_name(backend)) == backend);
-    }
-    CHECK_THROWS_WITH(parse_backend("mkl"),
-                      "unknown backend 'mkl': expected auto, eigen, onednn or packed");
-    CHECK_THROWS_AS(parse_backend(""), common::ConfigError);
-}
-
 TEST_CASE("resolve_backend: an explicit backend stays, auto picks by layer and input width",
           "[worker][model]") {
     REQUIRE(backend_available(Backend::kPacked));  // AVX2 and FMA, as on every machine here

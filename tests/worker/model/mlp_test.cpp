@@ -92,7 +92,7 @@ void check_gradients(Backend backend, const NetworkSpec& spec) {
 TEST_CASE("Mlp: backward matches finite differences for every loss, skip, penalty and backend",
           "[worker][model]") {
     const Backend backend = GENERATE(Backend::kEigen, Backend::kOnednn);
-    INFO("backend " << backend_name(backend));
+    INFO("backend " << common::kBackendNames.name(backend));
     for (const LossKind loss : {LossKind::kMeanSquaredError,
                                 LossKind::kBinaryCrossEntropy,
                                 LossKind::kCategoricalCrossEntropy}) {

@@ -35,7 +35,7 @@ TEST_CASE("OnednnMlp: trains every loss, optimizer, penalty and shape as the Eig
                      << run.momentum << " l1 " << run.l1 << " l2 " << run.l2);
     const common::RunResult eigen = testing::train_for_agreement(run, dataset, "eigen");
     const common::RunResult onednn = testing::train_for_agreement(run, dataset, "onednn");
-    CHECK(onednn.backend == "onednn");
+    CHECK(onednn.backend == Backend::kOnednn);
     testing::check_agrees_with_eigen(eigen, onednn);
 }
 

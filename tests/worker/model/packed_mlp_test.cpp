@@ -39,7 +39,7 @@ TEST_CASE("PackedMlp: trains every loss, optimizer, penalty and shape as the Eig
                      << run.threads);
     const common::RunResult eigen = testing::train_for_agreement(run, dataset, "eigen");
     const common::RunResult packed = testing::train_for_agreement(run, dataset, "packed");
-    CHECK(packed.backend == "packed");
+    CHECK(packed.backend == Backend::kPacked);
     CHECK(packed.threads == run.threads);
     testing::check_agrees_with_eigen(eigen, packed);
 }

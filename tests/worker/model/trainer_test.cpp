@@ -61,7 +61,7 @@ TEST_CASE("train_run: every optimizer, a residual shape and penalties train with
                                               std::pair{"sgd", 0.9},
                                               std::pair{"sgd", 0.0}}) {
         common::ExperimentConfig config = config_for(2);
-        config.optimizer = optimizer;
+        config.optimizer = common::kOptimizerNames.parse(optimizer);
         config.momentum = momentum;
         config.shape = common::Shape::kRectangleResidual;
         config.depth = 5;
@@ -77,7 +77,7 @@ TEST_CASE("train_run: every optimizer, a residual shape and penalties train with
 TEST_CASE("train_run: divergence stops the run and keeps its history",
           "[worker][model][training]") {
     common::ExperimentConfig config = config_for(5);
-    config.optimizer = "sgd";
+    config.optimizer = common::OptimizerKind::kSgd;
     config.learning_rate = 1e12;
     config.l2 = 1;  // each step multiplies every kernel by about -2e12: Inf within a few steps
     const auto result = train_run(config, learnable_banana(), 1, TrainingOptions{});
@@ -90,8 +90,12 @@ TEST_CASE("train_run: impossible configurations are permanent errors",
           "[worker][model][training]") {
     const PreparedDataset dataset = learnable_banana();
     common::ExperimentConfig config = config_for(1);
-    config.optimizer = "adagrad";
+    config.momentum = 0.9;  // adam has none
     CHECK_THROWS_AS(train_run(config, dataset, 1, TrainingOptions{}), common::ConfigError);
+    config = config_for(1);
+    config.depth = 1;
+    CHECK_THROWS_WITH(train_run(config, dataset, 1, TrainingOptions{}),
+                      "depth: 1 is outside 2..1000");
     config = config_for(1);
     config.size = 4;  // no network within 20%
     CHECK_THROWS_AS(train_run(config, dataset, 1, TrainingOptions{}), common::ConfigError);

@@ -52,19 +52,7 @@ std::vector<Value> sorted_distinct(std::vector<Value> values) {
 }  // namespace
 
 std::string_view to_text(ColumnRule rule) noexcept {
-    switch (rule) {
-        case ColumnRule::kDrop:
-            return "drop";
-        case ColumnRule::kBinary:
-            return "binary";
-        case ColumnRule::kOneHot:
-            return "one_hot";
-        case ColumnRule::kMinMax:
-            return "min_max";
-        case ColumnRule::kScale:
-            return "scale";
-    }
-    return "unknown";
+    return kColumnRuleNames.name(rule);
 }
 
 int ColumnTransform::width() const noexcept {

@@ -89,16 +89,7 @@ ColumnTransform transform_from_json(const nlohmann::json& json) {
     ColumnTransform transform;
     transform.column = json.at("column").get<std::string>();
     transform.numeric = json.at("numeric").get<bool>();
-    const auto rule = json.at("rule").get<std::string>();
-    for (const ColumnRule candidate : {ColumnRule::kDrop,
-                                       ColumnRule::kBinary,
-                                       ColumnRule::kOneHot,
-                                       ColumnRule::kMinMax,
-                                       ColumnRule::kScale}) {
-        if (to_text(candidate) == rule) {
-            transform.rule = candidate;
-        }
-    }
+    transform.rule = kColumnRuleNames.parse(json.at("rule").get<std::string>());
     if (json.contains("one")) {
         transform.values = {json.at("one").get<std::string>()};
     }

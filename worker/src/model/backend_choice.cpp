@@ -25,37 +25,6 @@ constexpr int kMediumLayer = 16;
 
 }  // namespace
 
-Backend parse_backend(std::string_view name) {
-    if (name == "auto") {
-        return Backend::kAuto;
-    }
-    if (name == "eigen") {
-        return Backend::kEigen;
-    }
-    if (name == "onednn") {
-        return Backend::kOnednn;
-    }
-    if (name == "packed") {
-        return Backend::kPacked;
-    }
-    throw common::ConfigError(
-        fmt::format("unknown backend '{}': expected auto, eigen, onednn or packed", name));
-}
-
-std::string_view backend_name(Backend backend) noexcept {
-    switch (backend) {
-        case Backend::kAuto:
-            return "auto";
-        case Backend::kEigen:
-            return "eigen";
-        case Backend::kOnednn:
-            return "onednn";
-        case Backend::kPacked:
-            return "packed";
-    }
-    return "unknown";
-}
-
 bool backend_available(Backend backend) noexcept {
     return backend != Backend::kPacked || packed_gemm_available();
 }

@@ -164,25 +164,23 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Optimizer> make_optimizer(const std::string& name,
+std::unique_ptr<Optimizer> make_optimizer(common::OptimizerKind kind,
                                           double learning_rate,
                                           double momentum,
                                           const Parameters& shapes) {
-    if (name == "adam") {
-        if (momentum != 0) {
-            throw common::ConfigError(
-                fmt::format("optimizer adam takes no momentum (got {})", momentum));
-        }
-        return std::make_unique<Adam>(learning_rate, shapes);
+    switch (kind) {
+        case common::OptimizerKind::kAdam:
+            if (momentum != 0) {
+                throw common::ConfigError(
+                    fmt::format("optimizer adam takes no momentum (got {})", momentum));
+            }
+            return std::make_unique<Adam>(learning_rate, shapes);
+        case common::OptimizerKind::kRmsprop:
+            return std::make_unique<RmsProp>(learning_rate, momentum, shapes);
+        case common::OptimizerKind::kSgd:
+            return std::make_unique<Sgd>(learning_rate, momentum, shapes);
     }
-    if (name == "rmsprop") {
-        return std::make_unique<RmsProp>(learning_rate, momentum, shapes);
-    }
-    if (name == "sgd") {
-        return std::make_unique<Sgd>(learning_rate, momentum, shapes);
-    }
-    throw common::ConfigError(
-        fmt::format("unknown optimizer '{}' (expected adam, rmsprop or sgd)", name));
+    throw common::ConfigError(fmt::format("unknown optimizer value {}", static_cast<int>(kind)));
 }
 
 }  // namespace joulesweep::worker

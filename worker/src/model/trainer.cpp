@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/worker/compute_threads.hpp"
 #include "joulesweep/worker/datasets/data_split.hpp"
 #include "joulesweep/worker/model/backend_choice.hpp"
@@ -68,23 +69,17 @@ common::RunResult train_run(const common::ExperimentConfig& config,
                             const PreparedDataset& dataset,
                             std::uint64_t seed,
                             const TrainingOptions& options) {
+    common::validate(config);
     const auto info = common::find_dataset(dataset.name);
     if (!info) {
         throw common::ConfigError(fmt::format("dataset '{}' is not in the catalog", dataset.name));
     }
     check_against_catalog(dataset, *info);
-    if (config.batch_size < 1 || config.epochs < 1 || !(config.learning_rate > 0)) {
-        throw common::ConfigError(
-            fmt::format("batch size {}, epochs {} and learning rate {} must all be positive",
-                        config.batch_size,
-                        config.epochs,
-                        config.learning_rate));
-    }
     const NetworkSpec spec = network_for(config, *info);
     const DataSplit split = split_dataset(
         dataset,
         SplitOptions{config.test_fraction, config.validation_fraction, config.label_noise, seed});
-    const Backend backend = resolve_backend(parse_backend(config.backend), spec, config.batch_size);
+    const Backend backend = resolve_backend(config.backend, spec, config.batch_size);
     RandomStream initialise(derived_seed(seed, RandomPurpose::kInitialise));
     const std::unique_ptr<Mlp> model = make_mlp(backend, spec, initialise);
     Mlp& mlp = *model;
@@ -97,7 +92,7 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     result.seed = static_cast<std::int64_t>(seed);
     result.widths.assign(spec.widths.begin(), spec.widths.end());
     result.parameter_count = spec.parameter_count;
-    result.backend = backend_name(backend);
+    result.backend = backend;
     result.threads = compute_threads();
 
     std::vector<std::size_t> order(split.train.rows);

@@ -104,7 +104,7 @@ TrainingBenchmarkResult measure_training(const TrainingBenchmarkCase& benchmark)
     use_compute_threads(benchmark.threads);
     RandomStream random(42);
     const std::unique_ptr<Mlp> mlp = make_mlp(benchmark.backend, rectangle(benchmark), random);
-    const auto optimizer = make_optimizer("adam", 1e-4, 0, mlp->parameters());
+    const auto optimizer = make_optimizer(common::OptimizerKind::kAdam, 1e-4, 0, mlp->parameters());
     Parameters gradients = mlp->zero_gradients();
     std::vector<Matrix> inputs;
     std::vector<Matrix> targets;

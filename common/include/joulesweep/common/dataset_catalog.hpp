@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "joulesweep/common/name_table.hpp"
+
 namespace joulesweep::common {
 
 // How targets are encoded and trained. Stored as text; append only.
@@ -18,7 +20,12 @@ enum class Task : std::int16_t {
     kClassification = 3,  // one-hot outputs, softmax, categorical cross-entropy
 };
 
-std::string_view to_text(Task task) noexcept;
+inline constexpr NameTable<Task, 3> kTaskNames{"task",
+                                               {{{Task::kRegression, "regression"},
+                                                 {Task::kBinary, "binary"},
+                                                 {Task::kClassification, "classification"}}}};
+
+std::string_view to_text(Task task) noexcept;  // kTaskNames
 
 struct DatasetInfo {
     std::string_view name;

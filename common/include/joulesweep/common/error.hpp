@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "joulesweep/common/name_table.hpp"
+
 namespace joulesweep::common {
 
 // Stored as text in the database and sent over MPI as an integer: the values are
@@ -25,7 +27,18 @@ enum class ErrorKind : std::int16_t {
     kProcess = 8,   // a child process (initdb, pg_ctl) could not run or failed
 };
 
-// The stable text of an ErrorKind ("config", "database", ...), as stored in SQL.
+// The stable text of an ErrorKind, as stored in SQL.
+inline constexpr NameTable<ErrorKind, 8> kErrorKindNames{"error kind",
+                                                         {{{ErrorKind::kConfig, "config"},
+                                                           {ErrorKind::kDatabase, "database"},
+                                                           {ErrorKind::kMpi, "mpi"},
+                                                           {ErrorKind::kStorage, "storage"},
+                                                           {ErrorKind::kPower, "power"},
+                                                           {ErrorKind::kTraining, "training"},
+                                                           {ErrorKind::kInternal, "internal"},
+                                                           {ErrorKind::kProcess, "process"}}}};
+
+// "config", "database", ... (kErrorKindNames).
 std::string_view to_text(ErrorKind kind) noexcept;
 
 class Error : public std::runtime_error {

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/name_table.hpp"
 #include "joulesweep/common/run_result.hpp"
 #include "joulesweep/common/wire_format.hpp"
 
@@ -36,7 +37,19 @@ enum class MessageTag : int {
     kSignal = 10,
 };
 
-// "ready", "assign", ...; "tag <n>" for a value outside the protocol.
+inline constexpr NameTable<MessageTag, 10> kMessageTagNames{"message tag",
+                                                            {{{MessageTag::kReady, "ready"},
+                                                              {MessageTag::kAssign, "assign"},
+                                                              {MessageTag::kProgress, "progress"},
+                                                              {MessageTag::kResult, "result"},
+                                                              {MessageTag::kFailure, "failure"},
+                                                              {MessageTag::kCancel, "cancel"},
+                                                              {MessageTag::kCancelled, "cancelled"},
+                                                              {MessageTag::kStop, "stop"},
+                                                              {MessageTag::kStopped, "stopped"},
+                                                              {MessageTag::kSignal, "signal"}}}};
+
+// "ready", "assign", ... (kMessageTagNames); "tag <n>" for a value outside the protocol.
 std::string to_text(MessageTag tag);
 
 struct RunAssignment {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "joulesweep/common/training_choices.hpp"
+
 namespace joulesweep::common {
 
 constexpr std::size_t kStatisticCount = 20;
@@ -74,9 +76,9 @@ struct RunResult {
     std::int64_t seed = 0;
     std::string host;
     std::optional<std::string> slurm_job_id;
-    std::string backend;       // the one that trained: "eigen", "onednn" or "packed" (never "auto")
-    std::int64_t threads = 1;  // compute threads the run's kernels used
-    std::string software_json;  // {"joulesweep": "0.1.0 (git ...)", "Eigen": "3.4.0", ...}
+    Backend backend = Backend::kEigen;  // the one that trained (never kAuto)
+    std::int64_t threads = 1;           // compute threads the run's kernels used
+    std::string software_json;          // {"joulesweep": "0.1.0 (git ...)", "Eigen": "3.4.0", ...}
     std::vector<std::int64_t> widths;
     std::int64_t parameter_count = 0;
     bool diverged = false;  // training stopped early on NaN or Inf; arrays hold the epochs done

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "joulesweep/common/name_table.hpp"
+
 namespace joulesweep::common {
 
 // Stored in the database and sent over MPI: the values are part of the persistent
@@ -39,7 +41,19 @@ constexpr std::array<Shape, 8> kAllShapes{Shape::kRectangle,
                                           Shape::kWideFirst16x,
                                           Shape::kRectangleResidual};
 
-// BUTTER's names: "rectangle", "trapezoid", "exponential", "wide_first_2x", ...
+// BUTTER's names, in BUTTER's order.
+inline constexpr NameTable<Shape, 8> kShapeNames{
+    "shape",
+    {{{Shape::kRectangle, "rectangle"},
+      {Shape::kTrapezoid, "trapezoid"},
+      {Shape::kExponential, "exponential"},
+      {Shape::kWideFirst2x, "wide_first_2x"},
+      {Shape::kWideFirst4x, "wide_first_4x"},
+      {Shape::kWideFirst8x, "wide_first_8x"},
+      {Shape::kWideFirst16x, "wide_first_16x"},
+      {Shape::kRectangleResidual, "rectangle_residual"}}}};
+
+// "rectangle", "trapezoid", "exponential", "wide_first_2x", ... (kShapeNames).
 std::string_view to_text(Shape shape) noexcept;
 
 // The shape with that name, or nullopt.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "joulesweep/common/topology.hpp"
+#include "joulesweep/common/training_choices.hpp"
 
 namespace joulesweep::coordinator {
 
@@ -32,7 +33,7 @@ struct SweepSpec {
     std::vector<std::int64_t> sizes;
     std::vector<double> learning_rates{1e-4};
     std::vector<int> batch_sizes{256};
-    std::vector<std::string> optimizers{"adam"};
+    std::vector<common::OptimizerKind> optimizers{common::OptimizerKind::kAdam};
     std::vector<double> momenta{0.0};
     std::vector<double> l1s{0.0};
     std::vector<double> l2s{0.0};
@@ -40,7 +41,7 @@ struct SweepSpec {
     std::vector<int> epochs{3000};
     std::vector<double> test_fractions{0.2};
     std::vector<double> validation_fractions{0.0};
-    std::vector<std::string> backends{"auto"};
+    std::vector<common::Backend> backends{common::Backend::kAuto};
     // Keep a point only if it matches one of keep_if (when there are any) and none of drop_if.
     std::vector<SweepCondition> keep_if;
     std::vector<SweepCondition> drop_if;

@@ -12,13 +12,23 @@
 #include <string_view>
 #include <vector>
 
+#include "joulesweep/common/name_table.hpp"
 #include "joulesweep/worker/datasets/raw_table.hpp"
 
 namespace joulesweep::worker {
 
 enum class ColumnRule { kDrop, kBinary, kOneHot, kMinMax, kScale };
 
-std::string_view to_text(ColumnRule rule) noexcept;
+// As written in a prepared file's column rules (docs/datasets.md).
+inline constexpr common::NameTable<ColumnRule, 5> kColumnRuleNames{
+    "column rule",
+    {{{ColumnRule::kDrop, "drop"},
+      {ColumnRule::kBinary, "binary"},
+      {ColumnRule::kOneHot, "one_hot"},
+      {ColumnRule::kMinMax, "min_max"},
+      {ColumnRule::kScale, "scale"}}}};
+
+std::string_view to_text(ColumnRule rule) noexcept;  // kColumnRuleNames
 
 // Columns with at most this many distinct values are one-hot encoded.
 constexpr std::size_t kMaxOneHotCategories = 20;

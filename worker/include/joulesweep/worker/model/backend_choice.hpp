@@ -6,16 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "joulesweep/common/training_choices.hpp"
 #include "joulesweep/worker/model/network.hpp"
 
 namespace joulesweep::worker {
 
-enum class Backend { kAuto, kEigen, kOnednn, kPacked };
-
-// "auto", "eigen", "onednn" or "packed"; throws ConfigError naming the accepted values otherwise.
-Backend parse_backend(std::string_view name);
-
-std::string_view backend_name(Backend backend) noexcept;
+using common::Backend;  // named by common::kBackendNames
 
 // Whether this machine can run `backend`: packed needs AVX2 and FMA, the rest run anywhere.
 bool backend_available(Backend backend) noexcept;

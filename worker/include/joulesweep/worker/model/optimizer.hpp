@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "joulesweep/common/training_choices.hpp"
 #include "joulesweep/worker/model/mlp.hpp"
 
 namespace joulesweep::worker {
@@ -28,9 +29,8 @@ public:
     virtual void step(Parameters& parameters, const Parameters& gradients) = 0;
 };
 
-// "adam", "rmsprop" or "sgd"; throws ConfigError for another name, or for momentum with
-// adam (Keras's Adam has none).
-std::unique_ptr<Optimizer> make_optimizer(const std::string& name,
+// Throws ConfigError for momentum with adam (Keras's Adam has none).
+std::unique_ptr<Optimizer> make_optimizer(common::OptimizerKind kind,
                                           double learning_rate,
                                           double momentum,
                                           const Parameters& shapes);

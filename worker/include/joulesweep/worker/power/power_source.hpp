@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "joulesweep/common/name_table.hpp"
+
 namespace joulesweep::worker::power {
 
 // Stored with every energy figure: the values are part of the persistent format, never
@@ -23,8 +25,17 @@ enum class PowerSourceKind : std::int16_t {
     kEstimate = 6,    // CPU time x a per-core power model: not a measurement
 };
 
-// The stable text of a kind ("perf", "rapl_sysfs", ...), as stored.
-std::string_view to_text(PowerSourceKind kind) noexcept;
+// The stable text of a kind, as stored.
+inline constexpr common::NameTable<PowerSourceKind, 6> kPowerSourceNames{
+    "energy source",
+    {{{PowerSourceKind::kPerf, "perf"},
+      {PowerSourceKind::kRaplSysfs, "rapl_sysfs"},
+      {PowerSourceKind::kRaplMsr, "rapl_msr"},
+      {PowerSourceKind::kIpmiDcmi, "ipmi_dcmi"},
+      {PowerSourceKind::kIpmiSensor, "ipmi_sensor"},
+      {PowerSourceKind::kEstimate, "estimate"}}}};
+
+std::string_view to_text(PowerSourceKind kind) noexcept;  // kPowerSourceNames
 
 // Energy of one domain (a CPU package, its DRAM, the node) accumulated since the source
 // was opened, with what it took to get it.
