@@ -23,7 +23,7 @@ if [[ "$check_count" != "$expected_check_count" ]]; then
 fi
 
 echo "lint: clang-tidy ($check_count checks) over $build_dir"
-run-clang-tidy-14 -quiet -j 2 -p "$build_dir" "^$PWD/(common|worker|coordinator|app|tests)/.*\.cpp$" >"$build_dir/clang-tidy.log" 2>&1 || {
+run-clang-tidy-14 -quiet -j 2 -p "$build_dir" "^$PWD/(common|worker|coordinator|benchmarks|app|tests)/.*\.cpp$" >"$build_dir/clang-tidy.log" 2>&1 || {
     sed "s/\x1b\[[0-9;]*m//g" "$build_dir/clang-tidy.log" | grep -E "(warning|error):" | sort -u >&2
     echo "lint: clang-tidy found problems (full log: $build_dir/clang-tidy.log)" >&2
     exit 1

@@ -15,10 +15,10 @@
 
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/benchmarks/queue_benchmark.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/scratch_database.hpp"
-#include "joulesweep/coordinator/queue_benchmark.hpp"
-#include "joulesweep/coordinator/sweep_presets.hpp"
+#include "joulesweep/coordinator/sweeps/sweep_presets.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

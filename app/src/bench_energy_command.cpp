@@ -12,10 +12,10 @@
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/power_source_options.hpp"
+#include "joulesweep/benchmarks/metering_benchmark.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/topology.hpp"
 #include "joulesweep/worker/datasets/dataset_file.hpp"
-#include "joulesweep/worker/power/metering_benchmark.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

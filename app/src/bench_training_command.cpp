@@ -14,9 +14,9 @@
 
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
+#include "joulesweep/benchmarks/training_benchmark.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/worker/model/backend_choice.hpp"
-#include "joulesweep/worker/model/training_benchmark.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

@@ -8,7 +8,7 @@
 
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/version.hpp"
-#include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/coordinator/db/migrations.hpp"
 
 namespace joulesweep::app {
 

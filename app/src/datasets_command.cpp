@@ -15,7 +15,7 @@
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/coordinator/queue_report.hpp"
+#include "joulesweep/coordinator/reports/queue_report.hpp"
 #include "joulesweep/worker/datasets/dataset_file.hpp"
 #include "joulesweep/worker/datasets/dataset_sources.hpp"
 

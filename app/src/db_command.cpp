@@ -10,7 +10,7 @@
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
-#include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/coordinator/db/migrations.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

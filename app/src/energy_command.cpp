@@ -16,7 +16,7 @@
 #include "joulesweep/app/power_source_options.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/coordinator/queue_report.hpp"
+#include "joulesweep/coordinator/reports/queue_report.hpp"
 #include "joulesweep/worker/power/power_ladder.hpp"
 
 namespace joulesweep::app {

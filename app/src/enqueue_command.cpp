@@ -11,10 +11,10 @@
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
-#include "joulesweep/coordinator/enqueuer.hpp"
-#include "joulesweep/coordinator/sweep_file.hpp"
-#include "joulesweep/coordinator/sweep_plan.hpp"
-#include "joulesweep/coordinator/sweep_presets.hpp"
+#include "joulesweep/coordinator/sweeps/enqueuer.hpp"
+#include "joulesweep/coordinator/sweeps/sweep_file.hpp"
+#include "joulesweep/coordinator/sweeps/sweep_plan.hpp"
+#include "joulesweep/coordinator/sweeps/sweep_presets.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

@@ -12,7 +12,7 @@
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
-#include "joulesweep/coordinator/run_queue.hpp"
+#include "joulesweep/coordinator/queue/run_queue.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

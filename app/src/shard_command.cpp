@@ -9,8 +9,8 @@
 
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/coordinator/progress_line.hpp"
-#include "joulesweep/coordinator/shard_file.hpp"
+#include "joulesweep/coordinator/reports/progress_line.hpp"
+#include "joulesweep/coordinator/shard/shard_file.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

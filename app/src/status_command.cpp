@@ -12,10 +12,10 @@
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/coordinator/database_status.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
-#include "joulesweep/coordinator/migrations.hpp"
-#include "joulesweep/coordinator/queue_report.hpp"
+#include "joulesweep/coordinator/db/database_status.hpp"
+#include "joulesweep/coordinator/db/migrations.hpp"
+#include "joulesweep/coordinator/reports/queue_report.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;

@@ -9,7 +9,7 @@
 
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/common/version.hpp"
-#include "joulesweep/coordinator/database_status.hpp"
+#include "joulesweep/coordinator/db/database_status.hpp"
 #include "joulesweep/worker/component_versions.hpp"
 
 namespace joulesweep::app {

@@ -7,7 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/coordinator/run_queue.hpp"
+#include "joulesweep/coordinator/queue/run_queue.hpp"
 
 #include "queue_fixture.hpp"
 #include "sample_energy.hpp"
@@ -33,9 +33,11 @@ std::int64_t make_busy_queue(Database& database, RunQueue& queue) {
     REQUIRE(queue.complete(coordinator, testing::completions_for(done)).size() == 4);
     REQUIRE(queue.fail(
         coordinator,
-        common::RunFailure{claimed[4].run_id, claimed[4].attempt, "unknown optimizer 'adagrad'", true}));
-    REQUIRE(queue.fail(coordinator,
-                       common::RunFailure{claimed[5].run_id, claimed[5].attempt, "out of memory", false}));
+        common::RunFailure{
+            claimed[4].run_id, claimed[4].attempt, "unknown optimizer 'adagrad'", true}));
+    REQUIRE(queue.fail(
+        coordinator,
+        common::RunFailure{claimed[5].run_id, claimed[5].attempt, "out of memory", false}));
     database.with_transaction("report an epoch", [&](pqxx::work& transaction) {
         transaction.exec_params0("UPDATE run SET current_epoch = 2 WHERE run_id = $1",
                                  claimed[6].run_id);

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "joulesweep/coordinator/db/database.hpp"
-#include "joulesweep/coordinator/run_queue.hpp"
+#include "joulesweep/coordinator/queue/run_queue.hpp"
 
 namespace joulesweep::testing {
 
@@ -21,8 +21,8 @@ coordinator::CoordinatorRegistration registration(const std::string& host);
 
 // A plausible result for a claimed run: `epochs` epochs of every statistic.
 common::RunOutcome completion_for(const coordinator::ClaimedRun& claimed, int epochs = 3);
-std::vector<common::RunOutcome> completions_for(
-    const std::vector<coordinator::ClaimedRun>& claimed, int epochs = 3);
+std::vector<common::RunOutcome> completions_for(const std::vector<coordinator::ClaimedRun>& claimed,
+                                                int epochs = 3);
 
 // A 60 s lease and no retry backoff, so retries are claimable at once.
 coordinator::QueueOptions fast_options();

@@ -8,7 +8,7 @@
 #include <pqxx/pqxx>
 #include <unistd.h>
 
-#include "joulesweep/coordinator/migrations.hpp"
+#include "joulesweep/coordinator/db/migrations.hpp"
 
 namespace joulesweep::testing {
 namespace {

@@ -14,7 +14,7 @@
 #include "joulesweep/common/shutdown_signals.hpp"
 #include "joulesweep/coordinator/job/coordinator_core.hpp"
 #include "joulesweep/coordinator/job/job_log.hpp"
-#include "joulesweep/coordinator/shard_file.hpp"
+#include "joulesweep/coordinator/shard/shard_file.hpp"
 
 namespace joulesweep::coordinator {
 namespace {

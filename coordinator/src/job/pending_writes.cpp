@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "joulesweep/coordinator/progress_line.hpp"
+#include "joulesweep/coordinator/reports/progress_line.hpp"
 
 namespace joulesweep::coordinator {
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "joulesweep/coordinator/queue_report.hpp"
+#include "joulesweep/coordinator/reports/queue_report.hpp"
 
 namespace joulesweep::app {
 

@@ -27,7 +27,7 @@
 #include "joulesweep/coordinator/job/coordinator_ports.hpp"
 #include "joulesweep/coordinator/job/job_log.hpp"
 #include "joulesweep/coordinator/job/pending_writes.hpp"
-#include "joulesweep/coordinator/progress_line.hpp"
+#include "joulesweep/coordinator/reports/progress_line.hpp"
 
 namespace joulesweep::coordinator {
 

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "joulesweep/coordinator/queue_connection.hpp"
-#include "joulesweep/coordinator/run_queue.hpp"
+#include "joulesweep/coordinator/queue/queue_connection.hpp"
+#include "joulesweep/coordinator/queue/run_queue.hpp"
 
 namespace joulesweep::coordinator {
 

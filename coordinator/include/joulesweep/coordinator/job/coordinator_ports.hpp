@@ -11,8 +11,8 @@
 
 #include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/protocol.hpp"
-#include "joulesweep/coordinator/run_queue.hpp"
-#include "joulesweep/coordinator/shard_file.hpp"
+#include "joulesweep/coordinator/queue/run_queue.hpp"
+#include "joulesweep/coordinator/shard/shard_file.hpp"
 
 namespace joulesweep::coordinator {
 

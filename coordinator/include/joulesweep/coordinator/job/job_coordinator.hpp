@@ -14,7 +14,7 @@
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/coordinator/db/connection_target.hpp"
 #include "joulesweep/coordinator/job/coordinator_options.hpp"
-#include "joulesweep/coordinator/run_queue.hpp"
+#include "joulesweep/coordinator/queue/run_queue.hpp"
 
 namespace joulesweep::coordinator {
 

@@ -17,7 +17,7 @@
 #include "joulesweep/common/protocol.hpp"
 #include "joulesweep/coordinator/job/coordinator_ports.hpp"
 #include "joulesweep/coordinator/job/job_log.hpp"
-#include "joulesweep/coordinator/net_energy_tally.hpp"
+#include "joulesweep/coordinator/reports/net_energy_tally.hpp"
 
 namespace joulesweep::coordinator {
 
