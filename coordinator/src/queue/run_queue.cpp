@@ -14,7 +14,8 @@
 
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/sql_array.hpp"
-#include "joulesweep/coordinator/queue/energy_record.hpp"
+
+#include "result_copy.hpp"
 
 namespace joulesweep::coordinator {
 namespace {
@@ -65,67 +66,6 @@ WHERE r.status = 'running'
                       WHERE c.coordinator_id = r.owner_id AND c.state IN ('active', 'draining')))
 RETURNING r.run_id, r.status)sql";
 
-// Stores a batch of results in one statement: each array parameter holds one element per
-// run (the per-epoch series as array literals, cast per element), the fenced winners are
-// marked done, and only their results are inserted. Runs not ours under that attempt, or
-// already done, are skipped; a repeated completion inserts nothing. It returns the runs
-// stored now and those this coordinator stored earlier under the same attempt, so a
-// completion repeated after an unknown commit outcome (a connection lost during COMMIT)
-// reports what is really stored.
-const std::string& complete_sql() {
-    static const std::string sql = [] {
-        std::string columns;
-        std::string casts;
-        std::string parameters;
-        int parameter = 22;  // $1 coordinator, $2..$21 the fixed columns below
-        for (const auto name : common::kStatisticNames) {
-            columns += fmt::format(", {}", name);
-            casts += fmt::format(", i.{}::real[]", name);
-            parameters += fmt::format(", ${}::text[]", parameter++);
-        }
-        return fmt::format(R"sql(
-WITH incoming AS (
-    SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::text[], $6::text[],
-                         $7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::text[],
-                         $12::text[], $13::integer[], $14::text[], $15::text[], $16::text[],
-                         $17::text[], $18::text[], $19::text[], $20::text[], $21::text[]{})
-        AS i(run_id, attempt, seed, host, slurm_job_id, software, widths, parameter_count,
-             diverged, epoch_wall_s, backend, threads, energy_source, energy_gross_j,
-             energy_net_j, energy_domain_gross_j, energy_domain_net_j, energy_provenance,
-             energy_wall_source, energy_rest_of_node_j{})
-), won AS (
-    UPDATE run r
-    SET status = 'done', finished_at = now(), owner_id = NULL
-    FROM (SELECT DISTINCT run_id, attempt FROM incoming) AS c
-    WHERE r.run_id = c.run_id AND r.attempt = c.attempt AND r.owner_id = $1 AND r.status = 'running'
-    RETURNING r.run_id
-), stored AS (
-INSERT INTO result (run_id, attempt, coordinator_id, seed, host, slurm_job_id, software, widths,
-                    parameter_count, diverged, epoch_wall_s, backend, threads, energy_source,
-                    energy_gross_j, energy_net_j, energy_domain_gross_j, energy_domain_net_j,
-                    energy_provenance, energy_wall_source, energy_rest_of_node_j{})
-SELECT i.run_id, i.attempt, $1, i.seed, i.host, i.slurm_job_id, i.software::jsonb,
-       i.widths::integer[], i.parameter_count, i.diverged, i.epoch_wall_s::real[], i.backend,
-       i.threads, i.energy_source, i.energy_gross_j::real[], i.energy_net_j::real[],
-       i.energy_domain_gross_j::real[], i.energy_domain_net_j::real[],
-       i.energy_provenance::jsonb, i.energy_wall_source, i.energy_rest_of_node_j::real[]{}
-FROM incoming i JOIN won USING (run_id)
-ON CONFLICT (run_id) DO NOTHING
-RETURNING run_id
-), stored_before AS (
-    SELECT s.run_id FROM result s
-    JOIN (SELECT DISTINCT run_id, attempt FROM incoming) AS c USING (run_id)
-    WHERE s.attempt = c.attempt AND s.coordinator_id = $1
-)
-SELECT run_id FROM stored UNION SELECT run_id FROM stored_before)sql",
-                           parameters,
-                           columns,
-                           columns,
-                           casts);
-    }();
-    return sql;
-}
-
 constexpr const char* kFailSql = R"sql(
 UPDATE run r
 SET status = CASE WHEN $4 OR r.error_count + 1 >= r.max_errors THEN 'failed' ELSE 'pending' END,
@@ -139,135 +79,16 @@ SET status = CASE WHEN $4 OR r.error_count + 1 >= r.max_errors THEN 'failed' ELS
 WHERE r.run_id = $2 AND r.attempt = $3 AND r.owner_id = $1 AND r.status = 'running'
 RETURNING r.run_id, r.status)sql";
 
-// A batch of completions as one array literal per result column (see complete_sql).
-struct CompletionColumns {
-    std::vector<std::int64_t> run_ids;
-    std::vector<std::int64_t> attempts;
-    std::vector<std::int64_t> seeds;
-    std::vector<std::string> hosts;
-    std::vector<std::optional<std::string>> slurm_job_ids;
-    std::vector<std::string> software;
-    std::vector<std::string> widths;
-    std::vector<std::int64_t> parameter_counts;
-    std::vector<std::string> diverged;
-    std::vector<std::string> epoch_wall_s;
-    std::vector<std::string> backends;
-    std::vector<std::int64_t> threads;
-    // NULL for a run without energy.
-    std::vector<std::optional<std::string>> energy_sources;
-    std::vector<std::optional<std::string>> energy_gross_j;
-    std::vector<std::optional<std::string>> energy_net_j;
-    std::vector<std::optional<std::string>> energy_domain_gross_j;
-    std::vector<std::optional<std::string>> energy_domain_net_j;
-    std::vector<std::optional<std::string>> energy_provenance;
-    // NULL without a wall meter beside RAPL.
-    std::vector<std::optional<std::string>> energy_wall_sources;
-    std::vector<std::optional<std::string>> energy_rest_of_node_j;
-    std::array<std::vector<std::string>, common::kStatisticCount> statistics;
-};
-
-void add_energy(CompletionColumns& columns, const common::RunResult& result) {
-    if (!result.energy) {
-        for (auto* column : {&columns.energy_sources,
-                             &columns.energy_gross_j,
-                             &columns.energy_net_j,
-                             &columns.energy_domain_gross_j,
-                             &columns.energy_domain_net_j,
-                             &columns.energy_provenance,
-                             &columns.energy_wall_sources,
-                             &columns.energy_rest_of_node_j}) {
-            column->emplace_back();
-        }
-        return;
-    }
-    const EnergyRecord record = energy_record(*result.energy, result.epoch_wall_s.size());
-    columns.energy_sources.emplace_back(result.energy->source);
-    columns.energy_gross_j.emplace_back(sql_array(record.gross_j));
-    columns.energy_net_j.emplace_back(sql_array(record.net_j));
-    columns.energy_domain_gross_j.emplace_back(record.domain_gross_sql);
-    columns.energy_domain_net_j.emplace_back(record.domain_net_sql);
-    columns.energy_provenance.emplace_back(record.provenance_json);
-    if (result.energy->wall_source.empty()) {
-        columns.energy_wall_sources.emplace_back();
-        columns.energy_rest_of_node_j.emplace_back();
-    } else {
-        columns.energy_wall_sources.emplace_back(result.energy->wall_source);
-        columns.energy_rest_of_node_j.emplace_back(
-            sql_array_nan_as_null(result.energy->rest_of_node_j));
-    }
-}
-
-CompletionColumns completion_columns(const std::vector<common::RunOutcome>& completions) {
-    CompletionColumns columns;
-    for (const common::RunOutcome& completion : completions) {
-        const common::RunResult& result = completion.result;
-        const std::size_t epochs = result.epoch_wall_s.size();
-        columns.run_ids.push_back(completion.run_id);
-        columns.attempts.push_back(completion.attempt);
-        columns.seeds.push_back(result.seed);
-        columns.hosts.push_back(result.host);
-        columns.slurm_job_ids.push_back(result.slurm_job_id);
-        columns.software.push_back(result.software_json);
-        columns.widths.push_back(sql_array(result.widths));
-        columns.parameter_counts.push_back(result.parameter_count);
-        columns.diverged.emplace_back(result.diverged ? "true" : "false");
-        columns.epoch_wall_s.push_back(sql_array(result.epoch_wall_s));
-        columns.backends.emplace_back(common::kBackendNames.name(result.backend));
-        columns.threads.push_back(result.threads);
-        add_energy(columns, result);
-        for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
-            const auto& series = result.statistics.at(index);
-            if (series.size() != epochs) {
-                throw common::InternalError(fmt::format("run {}: {} has {} values for {} epochs",
-                                                        completion.run_id,
-                                                        common::kStatisticNames.at(index),
-                                                        series.size(),
-                                                        epochs));
-            }
-            columns.statistics.at(index).push_back(sql_array(series));
-        }
-    }
-    return columns;
-}
-
-// The statistics columns as parameters after the fixed ones.
-template <std::size_t... Index>
-pqxx::result exec_complete(pqxx::work& transaction,
-                           std::int64_t coordinator_id,
-                           const CompletionColumns& columns,
-                           std::index_sequence<Index...> /*indices*/) {
-    return transaction.exec_prepared(kCompleteStatement,
-                                     coordinator_id,
-                                     sql_array(columns.run_ids),
-                                     sql_array(columns.attempts),
-                                     sql_array(columns.seeds),
-                                     sql_array(columns.hosts),
-                                     sql_array(columns.slurm_job_ids),
-                                     sql_array(columns.software),
-                                     sql_array(columns.widths),
-                                     sql_array(columns.parameter_counts),
-                                     sql_array(columns.diverged),
-                                     sql_array(columns.epoch_wall_s),
-                                     sql_array(columns.backends),
-                                     sql_array(columns.threads),
-                                     sql_array(columns.energy_sources),
-                                     sql_array(columns.energy_gross_j),
-                                     sql_array(columns.energy_net_j),
-                                     sql_array(columns.energy_domain_gross_j),
-                                     sql_array(columns.energy_domain_net_j),
-                                     sql_array(columns.energy_provenance),
-                                     sql_array(columns.energy_wall_sources),
-                                     sql_array(columns.energy_rest_of_node_j),
-                                     sql_array(std::get<Index>(columns.statistics))...);
-}
-
 }  // namespace
 
 RunQueue::RunQueue(Database& database, QueueOptions options)
     : database_(database), options_(options) {
     // Planned once per connection instead of at every call: the hot path.
     database_.prepare(kClaimStatement, kClaimSql);
-    database_.prepare(kCompleteStatement, complete_sql());
+    database_.with_transaction("create the results' staging table", [](pqxx::work& transaction) {
+        create_incoming_result(transaction);
+    });
+    database_.prepare(kCompleteStatement, store_staged_results_sql());
 }
 
 std::int64_t RunQueue::register_coordinator(const CoordinatorRegistration& registration) {
@@ -342,13 +163,9 @@ std::vector<std::int64_t> RunQueue::complete(std::int64_t coordinator_id,
     if (completions.empty()) {
         return {};
     }
-    const CompletionColumns columns = completion_columns(completions);
     return database_.with_transaction("store completed runs", [&](pqxx::work& transaction) {
-        const pqxx::result rows =
-            exec_complete(transaction,
-                          coordinator_id,
-                          columns,
-                          std::make_index_sequence<common::kStatisticCount>{});
+        stage_results(transaction, completions);
+        const pqxx::result rows = transaction.exec_prepared(kCompleteStatement, coordinator_id);
         std::vector<std::int64_t> accepted;
         accepted.reserve(rows.size());
         for (const auto& row : rows) {
