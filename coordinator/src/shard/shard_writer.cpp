@@ -137,6 +137,16 @@ std::vector<float> energy_values(const common::RunResult& result, bool net) {
     return values;
 }
 
+Hdf5Handle create_shard_file(const std::filesystem::path& path) {
+    const Hdf5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access properties");
+    // SWMR needs the latest file format (HDF5 1.10).
+    hdf5_check(H5Pset_libver_bounds(access.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST),
+               "ask for the SWMR file format");
+    return {H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.get()),
+            H5Fclose,
+            fmt::format("create shard {}", path.string())};
+}
+
 }  // namespace
 
 std::filesystem::path choose_shard_path(const std::filesystem::path& directory,
@@ -149,30 +159,26 @@ std::filesystem::path choose_shard_path(const std::filesystem::path& directory,
 }
 
 ShardWriter::ShardWriter(const std::filesystem::path& path, const ShardIdentity& identity)
-    : path_(path), columns_(std::make_unique<Columns>()) {
-    const Hdf5Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "file access properties");
-    // SWMR needs the latest file format (HDF5 1.10).
-    hdf5_check(H5Pset_libver_bounds(access.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST),
-               "ask for the SWMR file format");
-    file_id_ = hdf5_check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, access.get()),
-                          fmt::format("create shard {}", path.string()));
+    : path_(path), file_(create_shard_file(path)), columns_(std::make_unique<Columns>()) {
     try {
-        common::write_text_attribute(file_id_, "format", std::string(shard::kFormat));
-        common::write_integer_attribute(file_id_, "format_version", shard::kFormatVersion);
-        common::write_text_attribute(file_id_, "job", identity.job);
-        common::write_integer_attribute(file_id_, "coordinator_id", identity.coordinator_id);
-        common::write_text_attribute(file_id_, "host", identity.host);
-        common::write_text_attribute(file_id_, "slurm_job_id", identity.slurm_job_id.value_or(""));
-        common::write_text_attribute(file_id_, "software", identity.software_json);
+        common::write_text_attribute(file_.get(), "format", std::string(shard::kFormat));
+        common::write_integer_attribute(file_.get(), "format_version", shard::kFormatVersion);
+        common::write_text_attribute(file_.get(), "job", identity.job);
+        common::write_integer_attribute(file_.get(), "coordinator_id", identity.coordinator_id);
+        common::write_text_attribute(file_.get(), "host", identity.host);
+        common::write_text_attribute(
+            file_.get(), "slurm_job_id", identity.slurm_job_id.value_or(""));
+        common::write_text_attribute(file_.get(), "software", identity.software_json);
         for (const shard::ColumnSpec& spec : shard::run_columns()) {
             columns_->runs.push_back(
-                Column{create_column(file_id_, spec.path, spec.kind, spec.text_size, kRunChunk),
+                Column{create_column(file_.get(), spec.path, spec.kind, spec.text_size, kRunChunk),
                        shard::memory_type(spec.kind, spec.text_size)});
         }
         const auto add_series = [&](std::string_view path_in_file) {
-            columns_->series.push_back(Column{
-                create_column(file_id_, path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
-                shard::memory_type(shard::ColumnKind::kFloat32, 0)});
+            columns_->series.push_back(
+                Column{create_column(
+                           file_.get(), path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
+                       shard::memory_type(shard::ColumnKind::kFloat32, 0)});
         };
         add_series(shard::kEpochWallPath);
         for (const auto name : common::kStatisticNames) {
@@ -181,29 +187,25 @@ ShardWriter::ShardWriter(const std::filesystem::path& path, const ShardIdentity&
         add_series(shard::epoch_series_path(shard::kEnergyShareSeries));
         add_series(shard::epoch_series_path(shard::kRestOfNodeSeries));
         for (const auto path_in_file : {shard::kEnergyGrossPath, shard::kEnergyNetPath}) {
-            columns_->energy.push_back(Column{
-                create_column(file_id_, path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
-                shard::memory_type(shard::ColumnKind::kFloat32, 0)});
+            columns_->energy.push_back(
+                Column{create_column(
+                           file_.get(), path_in_file, shard::ColumnKind::kFloat32, 0, kSeriesChunk),
+                       shard::memory_type(shard::ColumnKind::kFloat32, 0)});
         }
-        columns_->layers.push_back(
-            Column{create_column(
-                       file_id_, shard::kLayerWidthPath, shard::ColumnKind::kInt64, 0, kRunChunk),
-                   shard::memory_type(shard::ColumnKind::kInt64, 0)});
-        hdf5_check(H5Fstart_swmr_write(file_id_), "start SWMR writing");
+        columns_->layers.push_back(Column{
+            create_column(
+                file_.get(), shard::kLayerWidthPath, shard::ColumnKind::kInt64, 0, kRunChunk),
+            shard::memory_type(shard::ColumnKind::kInt64, 0)});
+        hdf5_check(H5Fstart_swmr_write(file_.get()), "start SWMR writing");
     } catch (...) {
         columns_.reset();
-        H5Fclose(file_id_);
-        std::filesystem::remove(path);
+        std::filesystem::remove(path);  // the handles close as the exception leaves
         throw;
     }
 }
 
-ShardWriter::~ShardWriter() {
-    columns_.reset();
-    if (file_id_ >= 0) {
-        H5Fclose(file_id_);  // nothing to report to from a destructor; every batch is flushed
-    }
-}
+// The columns close before the file (declaration order); every batch is already flushed.
+ShardWriter::~ShardWriter() = default;
 
 void ShardWriter::append(const std::vector<ShardRun>& runs) {
     if (runs.empty()) {
@@ -282,7 +284,7 @@ void ShardWriter::append(const std::vector<ShardRun>& runs) {
             spec.store(rows[row], buffer.data() + row * size);
         }
         if (index + 1 == columns_->runs.size()) {
-            hdf5_check(H5Fflush(file_id_, H5F_SCOPE_GLOBAL), "flush " + what);
+            hdf5_check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + what);
         }
         const Column& column = columns_->runs.at(index);
         append_elements(column.dataset.get(),
@@ -292,7 +294,7 @@ void ShardWriter::append(const std::vector<ShardRun>& runs) {
                         buffer.data(),
                         what);
     }
-    hdf5_check(H5Fflush(file_id_, H5F_SCOPE_GLOBAL), "flush " + what);
+    hdf5_check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "flush " + what);
     run_count_ += static_cast<std::int64_t>(rows.size());
     epoch_count_ = epoch_end;
     layer_count_ = layer_end;

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/hdf5_handle.hpp"
 #include "joulesweep/common/run_result.hpp"
 
 namespace joulesweep::coordinator {
@@ -77,7 +78,7 @@ private:
     struct Columns;
 
     std::filesystem::path path_;
-    std::int64_t file_id_ = -1;
+    common::Hdf5Handle file_;  // closed after the columns (declared before them)
     std::unique_ptr<Columns> columns_;
     std::int64_t run_count_ = 0;
     std::int64_t epoch_count_ = 0;
