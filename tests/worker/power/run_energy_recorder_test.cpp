@@ -1,7 +1,6 @@
 #include "joulesweep/worker/power/run_energy_recorder.hpp"
 
-#include <chrono>
-#include <thread>
+#include <cstdint>
 
 #include <catch2/catch.hpp>
 
@@ -23,6 +22,27 @@ SampleRing one_package_ring(LocalRingMemory& memory,
     return ring;
 }
 
+// The recorder's marks from a clock the test moves: no sleeps, exact epochs.
+class ManualMarks {
+public:
+    RunMark now() const { return RunMark{time_ns_, cpu_s_}; }
+
+    void advance(std::int64_t ns) {
+        time_ns_ += ns;
+        cpu_s_ += static_cast<double>(ns) * 1e-9;  // a fully busy training rank
+    }
+
+    MarkSource source() {
+        return [this] {
+            return now();
+        };
+    }
+
+private:
+    std::int64_t time_ns_ = 5'000'000'000'000;  // any steady-clock time
+    double cpu_s_ = 1.0;
+};
+
 }  // namespace
 
 TEST_CASE("RunEnergyRecorder: no meter on the node, no energy", "[worker][power]") {
@@ -38,20 +58,19 @@ TEST_CASE("RunEnergyRecorder: attributes the samples around its marks, with trai
           "[worker][power]") {
     LocalRingMemory memory;
     SampleRing ring = one_package_ring(memory, PowerSourceKind::kPerf, 10.0, 0.01);
-    RunEnergyRecorder recorder(ring, true);
-    // The recorder's own marks fall between these, whatever the scheduler does.
-    const RunMark before_start = mark_now();
+    ManualMarks marks;
+    RunEnergyRecorder recorder(ring, true, marks.source());
     recorder.start_run(320);
-    const RunMark start = mark_now();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const RunMark before_end = mark_now();
+    const RunMark start = marks.now();
+    marks.advance(50'000'000);  // a 50 ms epoch
     recorder.end_epoch();
-    const RunMark end = mark_now();
-    // Samples at 50 W on both sides of the marks, written after them as a meter would.
-    for (const std::int64_t offset : {-1000000000LL, 1000000000LL}) {
+    const RunMark end = marks.now();
+    // Samples at 50 W a second either side of the run, written after it as a meter would.
+    for (const std::int64_t time_ns :
+         {start.time_ns - 1'000'000'000, end.time_ns + 1'000'000'000}) {
         EnergySample sample;
-        sample.time_ns = (offset < 0 ? start.time_ns : end.time_ns) + offset;
-        sample.energy_j.at(0) = 50.0 * static_cast<double>(sample.time_ns) * 1e-9;
+        sample.time_ns = time_ns;
+        sample.energy_j.at(0) = 50.0 * static_cast<double>(time_ns) * 1e-9;
         ring.append(sample);
     }
     const auto energy = recorder.finish();
@@ -59,28 +78,24 @@ TEST_CASE("RunEnergyRecorder: attributes the samples around its marks, with trai
     CHECK(energy->source == "perf");
     CHECK(energy->train_rows == 320);
     REQUIRE(energy->gross_j.at(0).size() == 1);
-    const auto seconds = [](const RunMark& from, const RunMark& to) {
-        return static_cast<double>(to.time_ns - from.time_ns) * 1e-9;
-    };
-    const double shortest_s = seconds(start, before_end);
-    const double longest_s = seconds(before_start, end);
-    CHECK(energy->gross_j[0][0] >= 50.0 * shortest_s * 0.9999);
-    CHECK(energy->gross_j[0][0] <= 50.0 * longest_s * 1.0001);
+    CHECK(energy->gross_j[0][0] == Approx(50.0 * 0.05).epsilon(1e-4));
     // Net is gross minus 10 W of idle power over the same time: 40/50 of it.
-    CHECK(energy->net_j[0][0] == Approx(0.8 * energy->gross_j[0][0]).epsilon(1e-5));
+    CHECK(energy->net_j[0][0] == Approx(40.0 * 0.05).epsilon(1e-4));
     CHECK(energy->samples == 0);  // both samples lie outside the run
-    CHECK(energy->largest_gap_s == Approx(2.0 + seconds(start, end)).margin(1e-6));
+    CHECK(energy->largest_gap_s == Approx(2.05).margin(1e-6));
 }
 
 TEST_CASE("RunEnergyRecorder: a run longer than the ring keeps its first epochs",
           "[worker][power]") {
     // A meter sampling every microsecond at 50 W: the ring holds 8 ms of samples, and
-    // the run's 40 epochs of about 2 ms take several laps of it.
+    // the run's 40 epochs of 2 ms take several laps of it.
     LocalRingMemory memory;
     SampleRing ring = one_package_ring(memory, PowerSourceKind::kRaplSysfs, 5.0, 1e-6);
     constexpr std::int64_t kStepNs = 1000;
+    constexpr std::int64_t kEpochNs = 2'000'000;
     constexpr double kWatts = 50.0;
-    std::int64_t next_ns = mark_now().time_ns;
+    ManualMarks marks;
+    std::int64_t next_ns = marks.now().time_ns - kEpochNs;
     std::uint64_t appended = 0;
     const auto sample_until = [&](std::int64_t until_ns) {
         for (; next_ns <= until_ns; next_ns += kStepNs, ++appended) {
@@ -90,32 +105,26 @@ TEST_CASE("RunEnergyRecorder: a run longer than the ring keeps its first epochs"
             ring.append(sample);
         }
     };
-    sample_until(mark_now().time_ns);
-    RunEnergyRecorder recorder(ring, true);
-    const RunMark before_start = mark_now();
+    sample_until(marks.now().time_ns);
+    RunEnergyRecorder recorder(ring, true, marks.source());
     recorder.start_run(1);
     constexpr int kEpochs = 40;
     for (int epoch = 0; epoch < kEpochs; ++epoch) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        sample_until(mark_now().time_ns);
+        marks.advance(kEpochNs);
+        sample_until(marks.now().time_ns);
         recorder.end_epoch();
     }
-    const RunMark after_last = mark_now();
-    sample_until(after_last.time_ns + kStepNs);
+    sample_until(marks.now().time_ns + kStepNs);
     REQUIRE(appended > 4 * kRingCapacity);
 
     const auto energy = recorder.finish();
     REQUIRE(energy);
     CHECK(energy->flags.empty());
     REQUIRE(energy->gross_j.at(0).size() == kEpochs);
-    double total_j = 0.0;
     for (const float joules : energy->gross_j[0]) {
-        CHECK(joules > 0.0F);  // an early epoch the ring lost would be 0 J
-        total_j += joules;
+        // Every epoch, the ones the ring has long overwritten included: 50 W for 2 ms.
+        CHECK(joules == Approx(kWatts * 2e-3).epsilon(1e-3));
     }
-    const double longest_s = static_cast<double>(after_last.time_ns - before_start.time_ns) * 1e-9;
-    CHECK(total_j <= kWatts * longest_s * 1.0001);
-    CHECK(total_j >= kWatts * kEpochs * 2e-3 * 0.999);
     CHECK(energy->samples > static_cast<std::int64_t>(kRingCapacity));
 }
 

@@ -45,7 +45,7 @@ void RunEnergyRecorder::start_run(std::int64_t train_rows) {
     kept_.clear();
     node_epochs_.clear();
     meter_ = ring_.description();
-    start_ = mark_now();
+    start_ = marks_();
     if (meter_) {
         collect_samples();
         next_collect_ns_ = start_.time_ns + collect_interval_ns(*meter_);
@@ -53,7 +53,7 @@ void RunEnergyRecorder::start_run(std::int64_t train_rows) {
 }
 
 void RunEnergyRecorder::end_epoch() {
-    epoch_ends_.push_back(mark_now());
+    epoch_ends_.push_back(marks_());
     if (meter_ && epoch_ends_.back().time_ns >= next_collect_ns_) {
         collect_samples();
         measure_covered_epochs();

@@ -7,7 +7,9 @@
 // attributes the epochs (epoch_attribution).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "joulesweep/common/run_result.hpp"
@@ -16,11 +18,17 @@
 
 namespace joulesweep::worker::power {
 
+// Now, as the recorder marks it: the steady clock and this process's CPU time.
+RunMark mark_now();
+
+// Where the recorder's marks come from: mark_now, or a test's clock that moves by hand.
+using MarkSource = std::function<RunMark()>;
+
 class RunEnergyRecorder {
 public:
     // `whole_node`: this is the node's only training rank.
-    RunEnergyRecorder(const SampleRing& ring, bool whole_node)
-        : ring_(ring), whole_node_(whole_node) {}
+    RunEnergyRecorder(const SampleRing& ring, bool whole_node, MarkSource marks = mark_now)
+        : ring_(ring), whole_node_(whole_node), marks_(std::move(marks)) {}
 
     void start_run(std::int64_t train_rows);
     void end_epoch();
@@ -41,6 +49,7 @@ private:
 
     const SampleRing& ring_;
     bool whole_node_;
+    MarkSource marks_;
     std::optional<MeterDescription> meter_;
     std::int64_t train_rows_ = 0;
     RunMark start_;
@@ -49,8 +58,5 @@ private:
     std::vector<IntervalEnergy> node_epochs_;  // the node's energy in each measured epoch
     std::int64_t next_collect_ns_ = 0;
 };
-
-// Now, as the recorder marks it.
-RunMark mark_now();
 
 }  // namespace joulesweep::worker::power
