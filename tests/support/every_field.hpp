@@ -1,6 +1,6 @@
 #pragma once
 // A configuration whose every field differs from its default, built by walking the field
-// list: a field added to visit_experiment_fields() is covered by every round-trip test
+// list: a field added to kExperimentFields is covered by every round-trip test
 // that uses it without a change here.
 
 #include "joulesweep/common/experiment_config.hpp"

@@ -112,12 +112,10 @@ Enum take_name(const common::NameTable<Enum, N>& table, const std::byte* element
     return *value;
 }
 
-common::Shape take_shape(const std::byte* element) {
-    return take_name<32>(common::kShapeNames, element);
-}
-
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
-constexpr std::array<ColumnSpec, 33> kRunColumns{{
+// The experiment's fields are not listed here: experiment_columns() makes their columns
+// from the field list (common/experiment_config.hpp).
+constexpr std::array<ColumnSpec, 18> kRunOnlyColumns{{
     {"/runs/experiment_id",
      ColumnKind::kInt64,
      0,
@@ -145,117 +143,6 @@ constexpr std::array<ColumnSpec, 33> kRunColumns{{
      [](const RunRow& row, std::byte* e) { put(e, row.run.result.seed); },
      [](RunRow& row, const std::byte* e) {
          row.run.result.seed = take<std::int64_t>(e);
-     }},
-    {"/runs/dataset",
-     ColumnKind::kText,
-     64,
-     [](const RunRow& row, std::byte* e) { put_text<64>(e, row.run.config.dataset); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.dataset = take_text<64>(e);
-     }},
-    {"/runs/shape",
-     ColumnKind::kText,
-     32,
-     [](const RunRow& row, std::byte* e) {
-         put_text<32>(e, common::to_text(row.run.config.shape));
-     },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.shape = take_shape(e);
-     }},
-    {"/runs/depth",
-     ColumnKind::kInt32,
-     0,
-     [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.config.depth); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.depth = take<std::int32_t>(e);
-     }},
-    {"/runs/size",
-     ColumnKind::kInt64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.size); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.size = take<std::int64_t>(e);
-     }},
-    {"/runs/learning_rate",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.learning_rate); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.learning_rate = take<double>(e);
-     }},
-    {"/runs/batch_size",
-     ColumnKind::kInt32,
-     0,
-     [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.config.batch_size); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.batch_size = take<std::int32_t>(e);
-     }},
-    {"/runs/optimizer",
-     ColumnKind::kText,
-     16,
-     [](const RunRow& row, std::byte* e) {
-         put_text<16>(e, common::kOptimizerNames.name(row.run.config.optimizer));
-     },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.optimizer = take_name<16>(common::kOptimizerNames, e);
-     }},
-    {"/runs/momentum",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.momentum); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.momentum = take<double>(e);
-     }},
-    {"/runs/l1",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.l1); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.l1 = take<double>(e);
-     }},
-    {"/runs/l2",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.l2); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.l2 = take<double>(e);
-     }},
-    {"/runs/label_noise",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.label_noise); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.label_noise = take<double>(e);
-     }},
-    {"/runs/epochs",
-     ColumnKind::kInt32,
-     0,
-     [](const RunRow& row, std::byte* e) { put<std::int32_t>(e, row.run.config.epochs); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.epochs = take<std::int32_t>(e);
-     }},
-    {"/runs/test_fraction",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.test_fraction); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.test_fraction = take<double>(e);
-     }},
-    {"/runs/validation_fraction",
-     ColumnKind::kFloat64,
-     0,
-     [](const RunRow& row, std::byte* e) { put(e, row.run.config.validation_fraction); },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.validation_fraction = take<double>(e);
-     }},
-    {"/runs/backend",
-     ColumnKind::kText,
-     16,
-     [](const RunRow& row, std::byte* e) {
-         put_text<16>(e, common::kBackendNames.name(row.run.config.backend));
-     },
-     [](RunRow& row, const std::byte* e) {
-         row.run.config.backend = take_name<16>(common::kBackendNames, e);
      }},
     {"/runs/backend_used",
      ColumnKind::kText,
@@ -369,6 +256,109 @@ constexpr std::array<ColumnSpec, 33> kRunColumns{{
      }},
 }};
 
+// ---- the experiment's columns, one per field of the field list ----------------------
+
+constexpr std::size_t kDatasetTextSize = 64;
+
+template <typename Field>
+constexpr std::size_t text_size_of() {
+    if constexpr (std::is_same_v<Field, std::string>) {
+        return kDatasetTextSize;
+    } else if constexpr (std::is_same_v<Field, common::Shape>) {
+        return 32;
+    } else if constexpr (std::is_enum_v<Field>) {
+        return 16;
+    } else {
+        return 0;
+    }
+}
+
+template <typename Field>
+constexpr ColumnKind kind_of() {
+    if constexpr (std::is_same_v<Field, std::string> || std::is_enum_v<Field>) {
+        return ColumnKind::kText;  // closed sets by name: the file explains itself
+    } else if constexpr (std::is_same_v<Field, int>) {
+        return ColumnKind::kInt32;
+    } else if constexpr (std::is_same_v<Field, std::int64_t>) {
+        return ColumnKind::kInt64;
+    } else {
+        static_assert(std::is_same_v<Field, double>, "a field type the shard cannot store");
+        return ColumnKind::kFloat64;
+    }
+}
+
+template <typename Field>
+void store_value(std::byte* element, const Field& value) {
+    if constexpr (std::is_same_v<Field, std::string>) {
+        put_text<kDatasetTextSize>(element, value);
+    } else if constexpr (std::is_enum_v<Field>) {
+        put_text<text_size_of<Field>()>(element, common::names_of(value).name(value));
+    } else if constexpr (std::is_same_v<Field, int>) {
+        put<std::int32_t>(element, value);
+    } else {
+        put(element, value);
+    }
+}
+
+template <typename Field>
+void load_value(const std::byte* element, Field& value) {
+    if constexpr (std::is_same_v<Field, std::string>) {
+        value = take_text<kDatasetTextSize>(element);
+    } else if constexpr (std::is_enum_v<Field>) {
+        value = take_name<text_size_of<Field>()>(common::names_of(value), element);
+    } else if constexpr (std::is_same_v<Field, int>) {
+        value = take<std::int32_t>(element);
+    } else {
+        value = take<Field>(element);
+    }
+}
+
+template <std::size_t Index>
+void store_field(const RunRow& row, std::byte* element) {
+    std::size_t index = 0;
+    common::visit_experiment_fields(row.run.config, [&](std::string_view, const auto& value) {
+        if (index++ == Index) {
+            store_value(element, value);
+        }
+    });
+}
+
+template <std::size_t Index>
+void load_field(RunRow& row, const std::byte* element) {
+    std::size_t index = 0;
+    common::visit_experiment_fields(row.run.config, [&](std::string_view, auto& value) {
+        if (index++ == Index) {
+            load_value(element, value);
+        }
+    });
+}
+
+template <std::size_t... Index>
+std::vector<ColumnSpec> experiment_columns(std::index_sequence<Index...> /*fields*/) {
+    static const std::vector<std::string> paths = [] {
+        std::vector<std::string> names;
+        for (const std::string_view name : common::experiment_field_names()) {
+            names.push_back(fmt::format("/runs/{}", name));
+        }
+        return names;
+    }();
+    constexpr std::array kStores{&store_field<Index>...};
+    constexpr std::array kLoads{&load_field<Index>...};
+    std::vector<ColumnSpec> columns;
+    std::size_t index = 0;
+    const common::ExperimentConfig config;
+    common::visit_experiment_fields(config, [&](std::string_view, const auto& value) {
+        using Field = std::decay_t<decltype(value)>;
+        columns.push_back(ColumnSpec{paths.at(index),
+                                     kind_of<Field>(),
+                                     text_size_of<Field>(),
+                                     kStores.at(index),
+                                     kLoads.at(index)});
+        ++index;
+    });
+    return columns;
+}
+
 }  // namespace
 
 std::size_t element_size(const ColumnSpec& column) {
@@ -387,8 +377,17 @@ std::size_t element_size(const ColumnSpec& column) {
     return 0;
 }
 
-const std::array<ColumnSpec, 33>& run_columns() {
-    return kRunColumns;
+const std::vector<ColumnSpec>& run_columns() {
+    static const std::vector<ColumnSpec> columns = [] {
+        // The run's own columns, the experiment's, then run_id: the commit marker.
+        std::vector<ColumnSpec> all(kRunOnlyColumns.begin(), kRunOnlyColumns.end() - 1);
+        const std::vector<ColumnSpec> fields =
+            experiment_columns(std::make_index_sequence<common::kExperimentFieldCount>{});
+        all.insert(all.end(), fields.begin(), fields.end());
+        all.push_back(kRunOnlyColumns.back());
+        return all;
+    }();
+    return columns;
 }
 
 }  // namespace joulesweep::coordinator::shard

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "joulesweep/common/hdf5_handle.hpp"
 #include "joulesweep/coordinator/shard/shard_file.hpp"
@@ -42,7 +43,7 @@ std::size_t element_size(const ColumnSpec& column);
 
 // The /runs columns. run_id comes last: it is the commit marker, extended after
 // everything else of a batch is written and flushed.
-const std::array<ColumnSpec, 33>& run_columns();
+const std::vector<ColumnSpec>& run_columns();
 
 constexpr std::string_view kEpochWallPath = "/epochs/epoch_wall_s";
 constexpr std::string_view kLayerWidthPath = "/layers/width";

@@ -3,15 +3,17 @@
 // so what makes two experiments the same. The enqueuer stores it, the coordinator sends
 // it to a worker, the worker trains it.
 //
-// Its fields are declared once, in visit_experiment_fields(). The canonical key, the
+// Its fields are declared once, in kExperimentFields. The canonical key, the
 // JSON, the wire protocol, the COPY into PostgreSQL and the queue's read-back all walk
 // that list; adding a field is one line there, a member here and a migration
 // (docs/architecture.md, "Adding a field").
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -40,28 +42,47 @@ struct ExperimentConfig {
     bool operator==(const ExperimentConfig&) const = default;
 };
 
-// Calls visit(name, field) for every field, in name order (the canonical key's order).
-// `Config` is ExperimentConfig or const ExperimentConfig; a field is a std::string, int,
-// std::int64_t, double, Shape, OptimizerKind or Backend.
+// One entry of the field list: a field's name and where it lives.
+template <typename Member>
+struct ExperimentField {
+    std::string_view name;
+    Member ExperimentConfig::*member;
+};
+
+template <typename Member>
+constexpr ExperimentField<Member> field(std::string_view name, Member ExperimentConfig::*member) {
+    return {name, member};
+}
+
+// THE field list, in name order (the canonical key's order). A field is a std::string,
+// int, std::int64_t, double, Shape, OptimizerKind or Backend.
+inline constexpr auto kExperimentFields =
+    std::make_tuple(field("backend", &ExperimentConfig::backend),
+                    field("batch_size", &ExperimentConfig::batch_size),
+                    field("dataset", &ExperimentConfig::dataset),
+                    field("depth", &ExperimentConfig::depth),
+                    field("epochs", &ExperimentConfig::epochs),
+                    field("l1", &ExperimentConfig::l1),
+                    field("l2", &ExperimentConfig::l2),
+                    field("label_noise", &ExperimentConfig::label_noise),
+                    field("learning_rate", &ExperimentConfig::learning_rate),
+                    field("momentum", &ExperimentConfig::momentum),
+                    field("optimizer", &ExperimentConfig::optimizer),
+                    field("shape", &ExperimentConfig::shape),
+                    field("size", &ExperimentConfig::size),
+                    field("test_fraction", &ExperimentConfig::test_fraction),
+                    field("validation_fraction", &ExperimentConfig::validation_fraction));
+
+inline constexpr std::size_t kExperimentFieldCount = std::tuple_size_v<decltype(kExperimentFields)>;
+
+// Calls visit(name, field) for every field of kExperimentFields, in order. `Config` is
+// ExperimentConfig or const ExperimentConfig.
 template <typename Config, typename Visitor>
 requires std::is_same_v<std::remove_const_t<Config>, ExperimentConfig>
 
-void visit_experiment_fields(Config& config, Visitor&& visit) {
-    visit("backend", config.backend);
-    visit("batch_size", config.batch_size);
-    visit("dataset", config.dataset);
-    visit("depth", config.depth);
-    visit("epochs", config.epochs);
-    visit("l1", config.l1);
-    visit("l2", config.l2);
-    visit("label_noise", config.label_noise);
-    visit("learning_rate", config.learning_rate);
-    visit("momentum", config.momentum);
-    visit("optimizer", config.optimizer);
-    visit("shape", config.shape);
-    visit("size", config.size);
-    visit("test_fraction", config.test_fraction);
-    visit("validation_fraction", config.validation_fraction);
+constexpr void visit_experiment_fields(Config& config, Visitor&& visit) {
+    std::apply([&](const auto&... entry) { (visit(entry.name, config.*(entry.member)), ...); },
+               kExperimentFields);
 }
 
 // The name table of each closed set a field can hold, for code generic over fields.
