@@ -1,5 +1,7 @@
 #include "joulesweep/coordinator/job/pending_writes.hpp"
 
+#include <numeric>
+
 #include <fmt/format.h>
 
 #include "joulesweep/coordinator/reports/progress_line.hpp"
@@ -8,11 +10,7 @@ namespace joulesweep::coordinator {
 namespace {
 
 double sum_of(const std::vector<float>& values) {
-    double total = 0;
-    for (const float value : values) {
-        total += value;
-    }
-    return total;
+    return std::accumulate(values.begin(), values.end(), 0.0);
 }
 
 // ", 12.5 J (estimate, shared node)", or "" for a run measured without energy.
