@@ -23,6 +23,8 @@
 #include "joulesweep/coordinator/embedded/file_lock.hpp"
 #include "joulesweep/coordinator/embedded/local_port.hpp"
 
+#include "cluster_files.hpp"
+
 namespace joulesweep::coordinator {
 namespace fs = std::filesystem;
 
@@ -34,41 +36,6 @@ constexpr int kPortCandidateSpan = 4000;
 constexpr int kStartAttempts = 3;  // a chosen port can be taken before the server binds it
 constexpr std::size_t kLogLinesInErrors = 15;
 constexpr int kPgCtlStatusNotRunning = 3;  // pg_ctl status: "no server running"
-
-std::string read_text_file(const fs::path& path) {
-    std::ifstream stream(path);
-    std::stringstream contents;
-    contents << stream.rdbuf();
-    return contents.str();
-}
-
-void write_text_file(const fs::path& path, const std::string& text, fs::perms permissions) {
-    {
-        std::ofstream stream(path, std::ios::trunc);
-        stream << text;
-        if (!stream) {
-            throw common::StorageError(fmt::format("cannot write {}", path.string()));
-        }
-    }
-    fs::permissions(path, permissions);
-}
-
-std::string last_lines(const fs::path& path, std::size_t count) {
-    std::ifstream stream(path);
-    std::deque<std::string> lines;
-    std::string line;
-    while (std::getline(stream, line)) {
-        lines.push_back(line);
-        if (lines.size() > count) {
-            lines.pop_front();
-        }
-    }
-    std::string joined;
-    for (const std::string& kept : lines) {
-        joined += "\n    " + kept;
-    }
-    return joined;
-}
 
 std::optional<int> parse_int(std::string_view text) {
     int value = 0;
@@ -87,25 +54,6 @@ std::string random_password() {
         password += fmt::format("{:08x}", device());
     }
     return password;
-}
-
-// Hands a path we created to the server user, so PostgreSQL can use it.
-void give_to(const fs::path& path, const std::optional<SystemUser>& user) {
-    if (!user) {
-        return;
-    }
-    if (chown(path.c_str(), static_cast<uid_t>(user->uid), static_cast<gid_t>(user->gid)) != 0) {
-        throw common::StorageError(fmt::format("cannot give {} to user '{}': {}",
-                                               path.string(),
-                                               user->name,
-                                               std::system_category().message(errno)));
-    }
-}
-
-void make_private_dir(const fs::path& path, const std::optional<SystemUser>& user) {
-    fs::create_directories(path);
-    fs::permissions(path, fs::perms::owner_all);
-    give_to(path, user);
 }
 
 ProcessResult run_checked(const std::vector<std::string>& argv,
