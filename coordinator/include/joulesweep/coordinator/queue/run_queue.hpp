@@ -95,7 +95,8 @@ public:
 
     // Records a worker-reported failure: back to pending after a backoff, or to failed when
     // permanent or after max_errors. nullopt when the claim is no longer ours.
-    std::optional<RunTransition> fail(std::int64_t coordinator_id, const common::RunFailure& failure);
+    std::optional<RunTransition> fail(std::int64_t coordinator_id,
+                                      const common::RunFailure& failure);
 
     // Gives back claimed runs that never started (graceful drain); charges no attempt
     // against any limit. Returns how many were released.
