@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Lint: formatting, clang-tidy over a configured build, and shellcheck. Exits non-zero
 # on the first family with findings.
-# Usage: scripts/lint.sh [BUILD_DIR]   (default build/ci; needs its compile_commands.json)
+# clang-tidy checks only the files changed since its last full clean pass
+# (scripts/tidy-files.sh explains the rule); --full checks every file.
+# Usage: scripts/lint.sh [--full] [BUILD_DIR]   (default build/ci; needs its compile_commands.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+tidy_scope=()
+if [[ ${1:-} == --full ]]; then
+    tidy_scope=(--full)
+    shift
+fi
 readonly build_dir=${1:-build/ci}
 # clang-tidy prints this many checks for our .clang-tidy; a different count means the
 # Checks string silently lost (or gained) a family. Update it deliberately.
@@ -22,12 +29,17 @@ if [[ "$check_count" != "$expected_check_count" ]]; then
     exit 1
 fi
 
-echo "lint: clang-tidy ($check_count checks) over $build_dir"
-run-clang-tidy-14 -quiet -j 2 -p "$build_dir" "^$PWD/(common|worker|coordinator|benchmarks|app|tests)/.*\.cpp$" >"$build_dir/clang-tidy.log" 2>&1 || {
-    sed "s/\x1b\[[0-9;]*m//g" "$build_dir/clang-tidy.log" | grep -E "(warning|error):" | sort -u >&2
-    echo "lint: clang-tidy found problems (full log: $build_dir/clang-tidy.log)" >&2
-    exit 1
-}
+mapfile -t tidy_files < <(scripts/tidy-files.sh "${tidy_scope[@]}")
+total_files=$(git ls-files '*.cpp' | grep -cE '^(common|worker|coordinator|benchmarks|app|tests)/')
+echo "lint: clang-tidy ($check_count checks) on ${#tidy_files[@]} of $total_files sources over $build_dir"
+if ((${#tidy_files[@]} > 0)); then
+    tidy_regex="^$PWD/($(printf '%s|' "${tidy_files[@]}" | sed 's/[.]/\\./g; s/|$//'))$"
+    run-clang-tidy-14 -quiet -j 2 -p "$build_dir" "$tidy_regex" >"$build_dir/clang-tidy.log" 2>&1 || {
+        sed "s/\x1b\[[0-9;]*m//g" "$build_dir/clang-tidy.log" | grep -E "(warning|error):" | sort -u >&2
+        echo "lint: clang-tidy found problems (full log: $build_dir/clang-tidy.log)" >&2
+        exit 1
+    }
+fi
 
 echo "lint: shellcheck on ${#shell_files[@]} scripts"
 shellcheck -x "${shell_files[@]}"
