@@ -58,12 +58,15 @@ void check_point(const SweepSpec& sweep, const common::ExperimentConfig& config)
     if (!problem) {
         return;
     }
-    if (problem->field == "momentum" && config.optimizer == common::OptimizerKind::kAdam) {
+    if (problem->field == "momentum" && !common::takes_momentum(config.optimizer)) {
+        const auto optimizer = common::kOptimizerNames.name(config.optimizer);
         throw common::ConfigError(
-            fmt::format("sweep '{}': momentum {} does not apply to adam; add `drop_if: "
-                        "[{{optimizer: adam, momentum: {}}}]`",
+            fmt::format("sweep '{}': momentum {} does not apply to {}; add `drop_if: "
+                        "[{{optimizer: {}, momentum: {}}}]`",
                         sweep.label,
                         config.momentum,
+                        optimizer,
+                        optimizer,
                         config.momentum));
     }
     throw common::ConfigError(fmt::format("sweep '{}': {}: {} ({})",

@@ -78,6 +78,9 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
               database,
               "SELECT string_agg(backend || '/' || threads, ' ' ORDER BY run_id) FROM result") ==
           "eigen/1 eigen/1 onednn/2");
+    // Stored by a binary with Keras-exact optimizers (migration 0012).
+    CHECK(testing::query_value<int>(database,
+                                    "SELECT count(*) FROM result WHERE update_rules = 2") == 3);
     const auto diverged_id = std::to_string(claimed[1].run_id);
     CHECK(testing::query_value<std::string>(
               database, "SELECT train_loss::text FROM result WHERE run_id = " + diverged_id) ==

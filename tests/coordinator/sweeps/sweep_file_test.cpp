@@ -80,7 +80,7 @@ TEST_CASE("parse_sweeps: each malformed file gets one error naming the field, va
     CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: 64, "
                         "optimizer: adamw}"),
                Catch::Contains(
-                   "grid.optimizer: unknown optimizer 'adamw' (expected adam, rmsprop or sgd)"));
+                   "grid.optimizer: unknown optimizer 'adamw' (expected adam, adagrad, rmsprop or sgd)"));
     CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: oval, depth: 2, size: 64}"),
                Catch::Contains("grid.shape: unknown shape 'oval'"));
     CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: -5}"),

@@ -18,19 +18,25 @@ Parameters scalar(float value) {
     return parameters;
 }
 
-// Runs `name` on one weight starting at 1.0 with gradients 0.5, -0.25, 1.0; returns it.
-float run(const std::string& name, double learning_rate, double momentum) {
+constexpr std::array<double, 3> kGradients{0.5, -0.25, 1.0};
+// Small enough that where epsilon (1e-7) sits changes the step tenfold: sqrt(s + eps)
+// against sqrt(s) + eps with s near 1e-9.
+constexpr std::array<double, 3> kTinyGradients{1e-4, -5e-5, 2e-4};
+
+// Runs `name` on one weight starting at 1.0 with `gradients`; returns it.
+float run(const std::string& name,
+          double learning_rate,
+          double momentum,
+          const std::array<double, 3>& gradients = kGradients) {
     Parameters parameters = scalar(1.0F);
     auto optimizer =
         make_optimizer(common::kOptimizerNames.parse(name), learning_rate, momentum, parameters);
-    for (const float gradient : {0.5F, -0.25F, 1.0F}) {
-        optimizer->step(parameters, scalar(gradient));
+    for (const double gradient : gradients) {
+        optimizer->step(parameters, scalar(static_cast<float>(gradient)));
         REQUIRE(parameters.kernels[0](0, 0) == parameters.biases[0](0));  // same rule for both
     }
     return parameters.kernels[0](0, 0);
 }
-
-constexpr std::array<double, 3> kGradients{0.5, -0.25, 1.0};
 
 }  // namespace
 
@@ -49,19 +55,44 @@ TEST_CASE("SGD follows Keras: plain, and with momentum (no Nesterov)", "[worker]
     CHECK(run("sgd", 0.1, 0.9) == Approx(weight));
 }
 
-TEST_CASE("RMSprop follows Keras: rho 0.9, epsilon 1e-7, with and without momentum",
+// TensorFlow's RMSprop takes two paths: without momentum ε is added to the root, with
+// momentum (the fused ApplyRMSProp kernel) it is added under the root.
+TEST_CASE("RMSprop follows Keras: rho 0.9, epsilon 1e-7, outside the root without momentum",
           "[worker][model]") {
-    for (const double momentum : {0.0, 0.9}) {
+    for (const auto& gradients : {kGradients, kTinyGradients}) {
+        double weight = 1.0;
+        double mean_square = 0;
+        for (const double gradient : gradients) {
+            mean_square = (0.9 * mean_square) + (0.1 * gradient * gradient);
+            weight -= 0.01 * gradient / (std::sqrt(mean_square) + 1e-7);
+        }
+        CHECK(run("rmsprop", 0.01, 0, gradients) == Approx(weight).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("RMSprop follows Keras: with momentum epsilon is inside the root", "[worker][model]") {
+    for (const auto& gradients : {kGradients, kTinyGradients}) {
         double weight = 1.0;
         double mean_square = 0;
         double moment = 0;
-        for (const double gradient : kGradients) {
+        for (const double gradient : gradients) {
             mean_square = (0.9 * mean_square) + (0.1 * gradient * gradient);
-            const double step = 0.01 * gradient / (std::sqrt(mean_square) + 1e-7);
-            moment = (momentum * moment) + step;
-            weight -= momentum == 0 ? step : moment;
+            moment = (0.9 * moment) + (0.01 * gradient / std::sqrt(mean_square + 1e-7));
+            weight -= moment;
         }
-        CHECK(run("rmsprop", 0.01, momentum) == Approx(weight));
+        CHECK(run("rmsprop", 0.01, 0.9, gradients) == Approx(weight).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("Adagrad follows Keras: accumulator from 0.1, epsilon 1e-7", "[worker][model]") {
+    for (const auto& gradients : {kGradients, kTinyGradients}) {
+        double weight = 1.0;
+        double accumulator = 0.1;
+        for (const double gradient : gradients) {
+            accumulator += gradient * gradient;
+            weight -= 0.01 * gradient / (std::sqrt(accumulator) + 1e-7);
+        }
+        CHECK(run("adagrad", 0.01, 0, gradients) == Approx(weight).epsilon(1e-6));
     }
 }
 
@@ -80,10 +111,12 @@ TEST_CASE("Adam follows Keras: bias correction in the rate, epsilon 1e-7", "[wor
     CHECK(run("adam", 1e-3, 0) == Approx(weight).epsilon(1e-6));
 }
 
-TEST_CASE("make_optimizer refuses momentum for adam", "[worker][model]") {
+TEST_CASE("make_optimizer refuses momentum for adam and adagrad", "[worker][model]") {
     const Parameters shapes = scalar(0);
     CHECK_THROWS_WITH(make_optimizer(common::OptimizerKind::kAdam, 0.1, 0.9, shapes),
                       Catch::Contains("adam takes no momentum"));
+    CHECK_THROWS_WITH(make_optimizer(common::OptimizerKind::kAdagrad, 0.1, 0.9, shapes),
+                      Catch::Contains("adagrad takes no momentum"));
 }
 
 }  // namespace joulesweep::worker

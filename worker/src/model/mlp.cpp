@@ -12,15 +12,17 @@
 
 namespace joulesweep::worker {
 
-Parameters zeros_like(const Parameters& shapes) {
-    Parameters zeros;
+Parameters constant_like(const Parameters& shapes, float value) {
+    Parameters filled;
     for (std::size_t layer = 0; layer < shapes.kernels.size(); ++layer) {
-        zeros.kernels.emplace_back(
-            Matrix::Zero(shapes.kernels[layer].rows(), shapes.kernels[layer].cols()));
-        zeros.biases.emplace_back(RowVector::Zero(shapes.biases[layer].cols()));
+        filled.kernels.emplace_back(
+            Matrix::Constant(shapes.kernels[layer].rows(), shapes.kernels[layer].cols(), value));
+        filled.biases.emplace_back(RowVector::Constant(shapes.biases[layer].cols(), value));
     }
-    return zeros;
+    return filled;
 }
+
+Parameters zeros_like(const Parameters& shapes) { return constant_like(shapes, 0.0F); }
 
 Mlp::Mlp(NetworkSpec spec, RandomStream& random) : spec_(std::move(spec)) {
     JOULESWEEP_CHECK(spec_.widths.size() == spec_.residual.size() && !spec_.widths.empty(),

@@ -18,6 +18,7 @@ constexpr float kEpsilon = 1e-7F;
 constexpr float kRho = 0.9F;
 constexpr double kBeta1 = 0.9;
 constexpr double kBeta2 = 0.999;
+constexpr float kAdagradInitialAccumulator = 0.1F;
 
 // Calls update(weight, gradient, slot_a, slot_b) as Eigen arrays for every kernel and bias.
 template <typename Update>
@@ -82,11 +83,12 @@ public:
             moment_,
             [this](auto weight, auto gradient, auto mean_square, auto moment) {
                 mean_square = (kRho * mean_square) + ((1.0F - kRho) * gradient.square());
+                // Keras takes two kernels here, and they place epsilon differently.
                 if (momentum_ == 0.0F) {
                     weight -= learning_rate_ * gradient / (mean_square.sqrt() + kEpsilon);
                 } else {
                     moment = (momentum_ * moment) +
-                             (learning_rate_ * gradient / (mean_square.sqrt() + kEpsilon));
+                             (learning_rate_ * gradient / (mean_square + kEpsilon).sqrt());
                     weight -= moment;
                 }
             });
@@ -97,6 +99,28 @@ private:
     float momentum_;
     Parameters mean_square_;
     Parameters moment_;
+};
+
+class Adagrad final : public Optimizer {
+public:
+    Adagrad(double learning_rate, const Parameters& shapes)
+        : learning_rate_(static_cast<float>(learning_rate)),
+          accumulator_(constant_like(shapes, kAdagradInitialAccumulator)) {}
+
+    void step(Parameters& parameters, const Parameters& gradients) override {
+        for_each_tensor(parameters,
+                        gradients,
+                        accumulator_,
+                        accumulator_,
+                        [this](auto weight, auto gradient, auto accumulator, auto /*unused*/) {
+                            accumulator += gradient.square();
+                            weight -= learning_rate_ * gradient / (accumulator.sqrt() + kEpsilon);
+                        });
+    }
+
+private:
+    float learning_rate_;
+    Parameters accumulator_;
 };
 
 class Adam final : public Optimizer {
@@ -170,9 +194,14 @@ std::unique_ptr<Optimizer> make_optimizer(common::OptimizerKind kind,
                                           const Parameters& shapes) {
     switch (kind) {
         case common::OptimizerKind::kAdam:
+        case common::OptimizerKind::kAdagrad:
             if (momentum != 0) {
-                throw common::ConfigError(
-                    fmt::format("optimizer adam takes no momentum (got {})", momentum));
+                throw common::ConfigError(fmt::format("optimizer {} takes no momentum (got {})",
+                                                      common::kOptimizerNames.name(kind),
+                                                      momentum));
+            }
+            if (kind == common::OptimizerKind::kAdagrad) {
+                return std::make_unique<Adagrad>(learning_rate, shapes);
             }
             return std::make_unique<Adam>(learning_rate, shapes);
         case common::OptimizerKind::kRmsprop:

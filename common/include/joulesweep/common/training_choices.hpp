@@ -9,12 +9,20 @@
 namespace joulesweep::common {
 
 // Keras 2.x's optimizers as BUTTER used them (docs/training.md).
-enum class OptimizerKind : std::int8_t { kAdam, kRmsprop, kSgd };
+// Adagrad is not in BUTTER's published sweeps; its growth sweep uses it.
+enum class OptimizerKind : std::int8_t { kAdam, kAdagrad, kRmsprop, kSgd };
 
-inline constexpr NameTable<OptimizerKind, 3> kOptimizerNames{"optimizer",
-                                                             {{{OptimizerKind::kAdam, "adam"},
-                                                               {OptimizerKind::kRmsprop, "rmsprop"},
-                                                               {OptimizerKind::kSgd, "sgd"}}}};
+inline constexpr NameTable<OptimizerKind, 4> kOptimizerNames{
+    "optimizer",
+    {{{OptimizerKind::kAdam, "adam"},
+      {OptimizerKind::kAdagrad, "adagrad"},
+      {OptimizerKind::kRmsprop, "rmsprop"},
+      {OptimizerKind::kSgd, "sgd"}}}};
+
+// Keras's Adam and Adagrad have no momentum: only RMSprop and SGD take one.
+constexpr bool takes_momentum(OptimizerKind kind) {
+    return kind == OptimizerKind::kRmsprop || kind == OptimizerKind::kSgd;
+}
 
 // Which kernels train a run. An experiment may ask for kAuto; a stored run always names
 // the backend that trained it.

@@ -29,7 +29,9 @@ struct Parameters {
     std::vector<RowVector> biases;  // per layer: units
 };
 
-// Zero-filled parameters of the same shapes (gradients, optimizer state).
+// Parameters of the same shapes filled with `value` (optimizer state), or with zeros
+// (gradients too).
+Parameters constant_like(const Parameters& shapes, float value);
 Parameters zeros_like(const Parameters& shapes);
 
 class Mlp {
