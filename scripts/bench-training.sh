@@ -16,17 +16,7 @@ fi
 source scripts/lib.sh
 install_and_build release
 
-# The peer only: never needed to build, test or run joulesweep.
-peer_packages=(python3-torch libopenblas0-pthread)
-missing=()
-for package in "${peer_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
-        missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-    step "installing the benchmark peer: ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+install_missing "the benchmark peer" python3-torch libopenblas0-pthread
 
 joulesweep=build/release/app/joulesweep
 out=$(mktemp -d /var/tmp/joulesweep-bench-training.XXXXXX)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by scripts/demo.sh and scripts/test.sh: timed steps, dependencies and a build.
+# Shared by the scripts: timed steps, dependencies and a build.
 
 started_at=$SECONDS
 
@@ -16,6 +16,21 @@ install_and_build() {
     step "configuring and building (preset $preset)"
     cmake --preset "$preset" >/dev/null
     cmake --build --preset "$preset"
+}
+
+# install_missing PURPOSE PACKAGE...: installs the Debian packages not yet installed, for
+# tools that only a benchmark or a generator needs (never the build, tests or runs).
+install_missing() {
+    local purpose=$1 package missing=()
+    shift
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$package")
+    done
+    if ((${#missing[@]} > 0)); then
+        step "installing $purpose: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
 }
 
 # use_scratch_cluster: sets home to a fresh directory in /var/tmp for a private embedded

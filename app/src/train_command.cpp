@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "joulesweep/worker/datasets/dataset_file.hpp"
 #include "joulesweep/worker/model/backend_choice.hpp"
 #include "joulesweep/worker/model/history_file.hpp"
+#include "joulesweep/worker/model/run_inputs_file.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
 #include "joulesweep/worker/power/power_ladder.hpp"
 
@@ -168,6 +170,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     std::string datasets_dir;
     std::string csv;
     std::string hdf5;
+    std::string dump_inputs;
     std::uint64_t seed = 1;
     int threads = 1;
     CommandOptions options{kTrainUsage, help_section("Options for train"), {}, {}};
@@ -223,7 +226,11 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         po::value<std::string>(&datasets_dir)->value_name("DIR"),
         "prepared datasets. Default: <data-dir>/datasets")(
         "csv", po::value<std::string>(&csv)->value_name("FILE"), "write the history as CSV")(
-        "hdf5", po::value<std::string>(&hdf5)->value_name("FILE"), "write the history as HDF5");
+        "hdf5", po::value<std::string>(&hdf5)->value_name("FILE"), "write the history as HDF5")(
+        "dump-inputs",
+        po::value<std::string>(&dump_inputs)->value_name("FILE"),
+        "write what the run trains on (split data after label noise, initial weights, every "
+        "epoch's batch order) as HDF5, to replay it elsewhere (tests/golden/README.md)");
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
@@ -270,7 +277,24 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     training.on_epoch = [&energy](const worker::EpochReport& report) {
         print_epoch(report, energy.next_epoch());
     };
+    std::unique_ptr<worker::RunInputsFile> inputs_file;
+    if (!dump_inputs.empty()) {
+        training.on_inputs = [&](const worker::RunInputs& inputs) {
+            inputs_file = std::make_unique<worker::RunInputsFile>(
+                dump_inputs, inputs, config.epochs, common::to_json(config), seed);
+        };
+        training.on_batch_order = [&inputs_file](int epoch, const std::vector<std::size_t>& order) {
+            inputs_file->write_batch_order(epoch, order);
+        };
+        training.on_trained = [&inputs_file](const worker::Parameters& trained) {
+            inputs_file->write_trained(trained);
+        };
+    }
     common::RunResult result = worker::train_run(config, dataset, seed, training);
+    if (inputs_file) {
+        inputs_file.reset();
+        std::cout << fmt::format("inputs written to {}\n", dump_inputs);
+    }
     result.energy = energy.run_energy();
     std::cout << fmt::format("network {} ({} parameters), trained by {} on {} thread{}{}\n",
                              common::format_widths(result.widths),

@@ -59,7 +59,8 @@ TEST_CASE("train_run: every optimizer, a residual shape and penalties train with
     for (const auto& [optimizer, momentum] : {std::pair{"adam", 0.0},
                                               std::pair{"rmsprop", 0.9},
                                               std::pair{"sgd", 0.9},
-                                              std::pair{"sgd", 0.0}}) {
+                                              std::pair{"sgd", 0.0},
+                                              std::pair{"adagrad", 0.0}}) {
         common::ExperimentConfig config = config_for(2);
         config.optimizer = common::kOptimizerNames.parse(optimizer);
         config.momentum = momentum;

@@ -99,6 +99,9 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     const auto batch_size = static_cast<std::size_t>(config.batch_size);
     Matrix inputs;
     Matrix targets;
+    if (options.on_inputs) {
+        options.on_inputs(RunInputs{split, spec, mlp.parameters()});
+    }
     if (options.on_start) {
         options.on_start(static_cast<std::int64_t>(split.train.rows));
     }
@@ -106,6 +109,9 @@ common::RunResult train_run(const common::ExperimentConfig& config,
         const auto started = std::chrono::steady_clock::now();
         std::iota(order.begin(), order.end(), std::size_t{0});
         shuffle.shuffle(order);
+        if (options.on_batch_order) {
+            options.on_batch_order(epoch, order);
+        }
         EpochMetrics training;
         for (std::size_t first = 0; first < order.size(); first += batch_size) {
             const std::size_t count = std::min(batch_size, order.size() - first);
@@ -144,6 +150,9 @@ common::RunResult train_run(const common::ExperimentConfig& config,
         if (options.on_epoch) {
             options.on_epoch(report);
         }
+    }
+    if (options.on_trained) {
+        options.on_trained(mlp.parameters());
     }
     return result;
 }

@@ -8,11 +8,23 @@
 
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/name_table.hpp"
 
 namespace joulesweep::worker {
 
 enum class OutputActivation { kSigmoid, kSoftmax };
 enum class LossKind { kMeanSquaredError, kBinaryCrossEntropy, kCategoricalCrossEntropy };
+
+inline constexpr common::NameTable<OutputActivation, 2> kOutputActivationNames{
+    "output activation",
+    {{{OutputActivation::kSigmoid, "sigmoid"}, {OutputActivation::kSoftmax, "softmax"}}}};
+
+// Keras's names for the losses.
+inline constexpr common::NameTable<LossKind, 3> kLossNames{
+    "loss",
+    {{{LossKind::kMeanSquaredError, "mean_squared_error"},
+      {LossKind::kBinaryCrossEntropy, "binary_crossentropy"},
+      {LossKind::kCategoricalCrossEntropy, "categorical_crossentropy"}}}};
 
 struct NetworkSpec {
     int input_width = 0;

@@ -10,9 +10,14 @@
 #include <cstdint>
 #include <functional>
 
+#include <vector>
+
 #include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/run_result.hpp"
+#include "joulesweep/worker/datasets/data_split.hpp"
 #include "joulesweep/worker/datasets/prepared_dataset.hpp"
+#include "joulesweep/worker/model/mlp.hpp"
+#include "joulesweep/worker/model/network.hpp"
 
 namespace joulesweep::worker {
 
@@ -24,11 +29,24 @@ struct EpochReport {
     bool diverged = false;
 };
 
+// What a run trains on, as it starts: the split data, the network and its initial weights.
+struct RunInputs {
+    const DataSplit& split;
+    const NetworkSpec& spec;
+    const Parameters& initial;
+};
+
 struct TrainingOptions {
     std::function<void(const EpochReport&)> on_epoch;  // called after every epoch; may be empty
     // Called once the data is split and the network built, just before the first epoch,
     // with the training rows of an epoch; may be empty.
     std::function<void(std::int64_t train_rows)> on_start;
+    // For replaying the run elsewhere (RunInputsFile); each may be empty. on_inputs is
+    // called before the first epoch, on_batch_order at the start of every epoch with the
+    // order in which it visits the training rows, on_trained with the final weights.
+    std::function<void(const RunInputs&)> on_inputs;
+    std::function<void(int epoch, const std::vector<std::size_t>& order)> on_batch_order;
+    std::function<void(const Parameters& trained)> on_trained;
 };
 
 // Throws ConfigError (permanent) for an impossible configuration: an unknown optimizer,
