@@ -53,7 +53,7 @@ int run_shard_command(const std::vector<std::string>& arguments, CommandContext&
             continue;
         }
         for (const coordinator::ShardRun& run : shard.runs) {
-            const auto& test_loss = run.result.statistics.at(common::kStatisticCount / 2);
+            const auto& test_loss = run.result.statistics.at(common::kTestLossIndex);
             std::cout << fmt::format(
                 "  run {} attempt {}: {} rep {}, {} epochs, test loss {:.5g}\n",
                 run.run_id,

@@ -1,6 +1,7 @@
 // `joulesweep train`: one experiment, no database, no MPI: the code path a worker rank
 // runs for each run, with a progress line per epoch and the history as CSV and/or HDF5.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
@@ -37,14 +38,15 @@ constexpr const char* kTrainUsage = R"usage(Usage: joulesweep train --dataset NA
 
 Train one experiment here and now: no database, no MPI. The dataset must be prepared
 (joulesweep datasets prepare). Prints one line per epoch and writes the per-epoch
-history (the 20 statistics and wall times) with --csv and/or --hdf5. The same seed gives
+history (the statistics and wall times) with --csv and/or --hdf5. The same seed gives
 the same run on the same build. --config takes a sweep file (docs/sweeps.md) whose grid
 holds exactly one experiment; the options below then set only the seed and outputs.
 
 )usage";
 
-// The 2 statistics per side the progress line shows: loss and accuracy.
-constexpr std::size_t kTestOffset = common::kStatisticCount / 2;
+// The progress line shows loss and accuracy per side.
+using common::kTestOffset;
+using common::kValidationOffset;
 
 // The value a flag names, or a ConfigError naming the flag and the allowed values.
 template <typename Enum, std::size_t N>
@@ -144,7 +146,7 @@ private:
 void print_epoch(const worker::EpochReport& report, const std::string& energy) {
     std::cout << fmt::format(
         "epoch {:>{}}/{}  loss {:.5g}  accuracy {:.4f}  test loss {:.5g}  test accuracy {:.4f}  "
-        "{:.3f} s{}{}\n",
+        "{}{:.3f} s{}{}\n",
         report.epoch,
         std::to_string(report.epochs).size(),
         report.epochs,
@@ -152,6 +154,11 @@ void print_epoch(const worker::EpochReport& report, const std::string& energy) {
         report.statistics[1],
         report.statistics[kTestOffset],
         report.statistics[kTestOffset + 1],
+        std::isnan(report.statistics[kValidationOffset])
+            ? std::string()
+            : fmt::format("validation loss {:.5g}  validation accuracy {:.4f}  ",
+                          report.statistics[kValidationOffset],
+                          report.statistics[kValidationOffset + 1]),
         report.wall_s,
         energy,
         report.diverged ? "  DIVERGED (NaN or Inf): stopping" : "");
@@ -213,9 +220,14 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         "")(
         "test-fraction",
         po::value<double>(&config.test_fraction)->value_name("FRACTION")->default_value(0.2, "0.2"),
-        "")("seed",
-            po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
-            "the run's seed: split, label noise, initial weights, batch order")(
+        "")("validation-fraction",
+            po::value<double>(&config.validation_fraction)
+                ->value_name("FRACTION")
+                ->default_value(0.0, "0"),
+            "rows held out and evaluated after every epoch as validation_* (0: none, as BUTTER)")(
+        "seed",
+        po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
+        "the run's seed: split, label noise, initial weights, batch order")(
         "backend",
         po::value<std::string>(&backend)->value_name("NAME")->default_value(backend),
         "eigen, onednn, packed (our own AVX2 GEMM), or auto (the fastest for this network, from "

@@ -172,7 +172,8 @@ std::optional<FieldProblem> find_problem(const ExperimentConfig& config) {
         return fmt::format("{} is outside 0..1", c.momentum);
     });
     require(takes_momentum(c.optimizer) || c.momentum == 0, "momentum", [&] {
-        return fmt::format("{} does not apply to {}", c.momentum, kOptimizerNames.name(c.optimizer));
+        return fmt::format(
+            "{} does not apply to {}", c.momentum, kOptimizerNames.name(c.optimizer));
     });
     require(std::isfinite(c.l1) && c.l1 >= 0, "l1", [&] {
         return fmt::format("{} is not a penalty of 0 or more", c.l1);

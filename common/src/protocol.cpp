@@ -182,7 +182,8 @@ RunResult get_result(WireReader& reader) {
     for (std::size_t index = 0; index < kStatisticCount; ++index) {
         auto& series = result.statistics.at(index);
         series = reader.get_array<float>(kStatisticNames.at(index));
-        if (series.size() != result.epoch_wall_s.size()) {
+        const bool absent = series.empty() && may_be_empty(index);
+        if (series.size() != result.epoch_wall_s.size() && !absent) {
             throw MpiError(fmt::format("malformed result: {} has {} values for {} epochs",
                                        kStatisticNames.at(index),
                                        series.size(),

@@ -68,6 +68,15 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
 
     CHECK_FALSE(received.result.energy.has_value());
 
+    // Without validation rows the validation series are empty, and stay so.
+    sent.result.statistics.at(kValidationOffset).clear();
+    CHECK(decode_outcome(encode(sent)).result.statistics == sent.result.statistics);
+    sent.result.statistics.at(kTestLossIndex).clear();  // but the test loss may not be
+    CHECK_THROWS_WITH(decode_outcome(encode(sent)),
+                      Catch::Contains("test_loss has 0 values for 2 epochs"));
+    sent.result.statistics.at(kTestLossIndex) = {1.0F, 2.0F};
+    sent.result.statistics.at(kValidationOffset) = {1.0F, 2.0F};
+
     sent.result.slurm_job_id = "4242";
     received = decode_outcome(encode(sent));
     REQUIRE(received.result.slurm_job_id.has_value());

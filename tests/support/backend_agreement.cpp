@@ -25,6 +25,7 @@ common::RunResult train_for_agreement(const AgreementCase& run,
     config.l1 = run.l1;
     config.l2 = run.l2;
     config.epochs = 3;
+    config.validation_fraction = 0.1;  // so that the validation series agree too
     config.backend = common::kBackendNames.parse(backend);
     worker::use_compute_threads(run.threads);
     common::RunResult result = worker::train_run(config, dataset, 17, worker::TrainingOptions{});
@@ -41,6 +42,7 @@ void check_agrees_with_eigen(const common::RunResult& eigen, const common::RunRe
         const std::string name(common::kStatisticNames.at(statistic));
         const double tolerance =
             name.find("accuracy") != std::string::npos ? kAccuracyTolerance : kStatisticTolerance;
+        REQUIRE(eigen.statistics.at(statistic).size() == eigen.epoch_wall_s.size());
         for (std::size_t epoch = 0; epoch < eigen.epoch_wall_s.size(); ++epoch) {
             const double expected = eigen.statistics.at(statistic).at(epoch);
             const double actual = other.statistics.at(statistic).at(epoch);

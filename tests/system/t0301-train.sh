@@ -48,6 +48,21 @@ with h5py.File(sys.argv[1], "r") as f:
     assert json.loads(f.attrs["config"])["dataset"] == "banana"
 PY
 
+# Validation rows held out: evaluated every epoch, printed, and in both histories.
+train --seed 5 --validation-fraction 0.1 --csv "$TEST_DIR/validated.csv" --hdf5 "$TEST_DIR/validated.h5"
+expect_status 0 "train --validation-fraction 0.1"
+[[ $out =~ epoch\ 3/3\ .*\ validation\ loss\ [0-9.e+-]+\ \ validation\ accuracy\ [0-9.]+ ]] ||
+    fail "each epoch line should show the validation loss and accuracy: $out"
+/usr/bin/python3 - "$TEST_DIR/validated.csv" "$TEST_DIR/validated.h5" <<'PY' || fail "the validation series are missing"
+import csv, sys
+import h5py
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 3 and len(rows[0]) == 34, list(rows[0])
+assert all(float(r["validation_loss"]) != float(r["test_loss"]) for r in rows), rows
+with h5py.File(sys.argv[2], "r") as f:
+    assert f["validation_kullback_leibler_divergence"].shape == (3,)
+PY
+
 train --seed 5 --csv "$TEST_DIR/second.csv"
 # Same seed, same statistics: every column but the wall time and the joules.
 cut -d, -f1,3-22 "$TEST_DIR/first.csv" >"$TEST_DIR/first.stats"

@@ -50,7 +50,10 @@ for line in open(sys.argv[2]):
                              [float(x) for x in net.split()])
 with h5py.File(sys.argv[1], "r", swmr=True) as f:
     assert f.attrs["format"] == b"joulesweep-shard" or f.attrs["format"] == "joulesweep-shard", f.attrs["format"]
-    assert f.attrs["format_version"] == 3
+    assert f.attrs["format_version"] == 4
+    # No validation rows in these experiments: NaN validation statistics.
+    assert f["epochs/validation_loss"].shape == f["epochs/test_loss"].shape
+    assert all(v != v for v in f["epochs/validation_loss"][:16]), "validation_loss should be NaN"
     json.loads(f.attrs["software"])
     runs = f["runs"]
     n = runs["run_id"].shape[0]
@@ -85,7 +88,7 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
         assert provenance["wall_source"] is None, provenance
         assert all(j >= 0 for j in gross), gross
     assert sum(sum(v[5]) for v in expected.values()) > 0, "the runs used CPU time: some joules"
-    assert len(f["epochs"]) == 23
+    assert len(f["epochs"]) == 33
 PY
 # Energy: the job said where its joules come from, and the views add them up.
 expect_contains "$out" "energy: estimate: 10 W per busy core"

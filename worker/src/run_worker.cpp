@@ -177,7 +177,7 @@ private:
                                            assignment.attempt,
                                            report.epoch,
                                            report.epochs,
-                                           report.statistics.at(common::kStatisticCount / 2)};
+                                           report.statistics.at(common::kTestLossIndex)};
         communicator_.send(
             kCoordinatorRank, common::MessageTag::kProgress, common::encode(progress));
         report_new_signals();

@@ -133,7 +133,7 @@ bool PendingWrites::write_results(std::int64_t coordinator_id, TimePoint now) {
         if (pending.result.energy) {
             tally_.net_energy.add(*pending.result.energy, pending.result.epoch_wall_s.size());
         }
-        const auto& test_loss = pending.result.statistics.at(common::kStatisticCount / 2);
+        const auto& test_loss = pending.result.statistics.at(common::kTestLossIndex);
         log_.say(now,
                  fmt::format("run {} done on rank {}: {} rep {}, {} epochs{}, test loss {:.5g}, "
                              "{:.2f} s{}",

@@ -91,7 +91,8 @@ std::array<std::string, common::kStatisticCount> statistic_columns(
     std::array<std::string, common::kStatisticCount> columns;
     for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
         const auto& series = result.statistics.at(index);
-        if (series.size() != result.epoch_wall_s.size()) {
+        const bool absent = series.empty() && common::may_be_empty(index);
+        if (series.size() != result.epoch_wall_s.size() && !absent) {
             throw common::InternalError(fmt::format("run {}: {} has {} values for {} epochs",
                                                     outcome.run_id,
                                                     common::kStatisticNames.at(index),

@@ -15,7 +15,7 @@
 namespace joulesweep::coordinator::shard {
 
 constexpr std::string_view kFormat = "joulesweep-shard";
-constexpr int kFormatVersion = 3;  // 2: energy; 3: the rest of the node
+constexpr int kFormatVersion = 4;  // 2: energy; 3: the rest of the node; 4: validation
 
 enum class ColumnKind { kInt64, kInt32, kUint8, kFloat64, kFloat32, kText };
 

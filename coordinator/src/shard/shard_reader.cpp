@@ -1,5 +1,7 @@
 // read_shard: the complete runs of a shard, live, crashed or closed (see shard_file.hpp).
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -183,8 +185,13 @@ ShardContents read_open_shard(hid_t file, const std::filesystem::path& path) {
         const auto last = first + row.epoch_count;
         result.epoch_wall_s.assign(wall.begin() + first, wall.begin() + last);
         for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
-            result.statistics.at(index).assign(statistics[index].begin() + first,
-                                               statistics[index].begin() + last);
+            auto& series = result.statistics.at(index);
+            series.assign(statistics[index].begin() + first, statistics[index].begin() + last);
+            // A run without validation rows was written as NaN (see the writer).
+            if (common::may_be_empty(index) &&
+                std::all_of(series.begin(), series.end(), [](float v) { return std::isnan(v); })) {
+                series.clear();
+            }
         }
         if (result.energy) {
             restore_energy(*result.energy, row, shares, rest_of_node, gross, net);

@@ -106,13 +106,19 @@ struct ShardWriter::Columns {
 namespace {
 
 // The per-epoch series `index` of a run (see Columns::series); a run without energy has
-// NaN shares, and one without a wall meter NaN for the rest of the node.
+// NaN shares, one without a wall meter NaN for the rest of the node, and one without
+// validation rows NaN validation statistics.
 std::vector<float> series_of(const common::RunResult& result, std::size_t index) {
     if (index == 0) {
         return result.epoch_wall_s;
     }
     if (index <= common::kStatisticCount) {
-        return result.statistics.at(index - 1);
+        const auto& series = result.statistics.at(index - 1);
+        if (series.empty() && common::may_be_empty(index - 1)) {  // no validation rows
+            return std::vector<float>(result.epoch_wall_s.size(),
+                                      std::numeric_limits<float>::quiet_NaN());
+        }
+        return series;
     }
     const bool share = index == common::kStatisticCount + 1;
     if (result.energy && share) {

@@ -58,6 +58,7 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
     completions[1].result.diverged = true;
     completions[1].result.statistics[0][2] = std::nanf("");
     completions[1].result.statistics[1][2] = -INFINITY;
+    completions[1].result.statistics[common::kValidationOffset].clear();  // no validation rows
     completions[2].result.host = R"(node "7"\b's)";
     completions[2].result.slurm_job_id = "4242_1";
     completions[2].result.software_json = R"({"joulesweep": "0.1 \"quoted\""})";
@@ -91,6 +92,13 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
         "-Infinity");
     CHECK(testing::query_value<bool>(database,
                                      "SELECT diverged FROM result WHERE run_id = " + diverged_id));
+    CHECK(testing::query_value<std::string>(
+              database, "SELECT validation_loss::text FROM result WHERE run_id = " + diverged_id) ==
+          "{}");
+    CHECK(testing::query_value<int>(
+              database,
+              "SELECT count(*) FROM result WHERE cardinality(validation_loss) "
+              "= cardinality(test_loss) AND validation_hinge = test_hinge") == 2);
     CHECK(testing::query_value<std::string>(database, "SELECT widths::text FROM result LIMIT 1") ==
           "{5,5,1}");
     const auto quoted_id = std::to_string(claimed[2].run_id);

@@ -77,10 +77,11 @@ TEST_CASE("parse_sweeps: each malformed file gets one error naming the field, va
           "505_tecator, 529_pollen, 537_houses, adult, banana, connect_4, mnist, nursery, sleep, "
           "splice, "
           "wine_quality_white)");
-    CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: 64, "
-                        "optimizer: adamw}"),
-               Catch::Contains(
-                   "grid.optimizer: unknown optimizer 'adamw' (expected adam, adagrad, rmsprop or sgd)"));
+    CHECK_THAT(
+        error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: 64, "
+                 "optimizer: adamw}"),
+        Catch::Contains(
+            "grid.optimizer: unknown optimizer 'adamw' (expected adam, adagrad, rmsprop or sgd)"));
     CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: oval, depth: 2, size: 64}"),
                Catch::Contains("grid.shape: unknown shape 'oval'"));
     CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: -5}"),

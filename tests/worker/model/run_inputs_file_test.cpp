@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <type_traits>
@@ -71,7 +71,9 @@ TEST_CASE("RunInputsFile: the split data, initial and trained weights and every 
         file->write_batch_order(epoch, order);
         orders.push_back(order);
     };
-    options.on_trained = [&](const Parameters& trained) { file->write_trained(trained); };
+    options.on_trained = [&](const Parameters& trained) {
+        file->write_trained(trained);
+    };
     const common::RunResult result = train_run(config, testing::learnable_banana(), 11, options);
     file.reset();
 

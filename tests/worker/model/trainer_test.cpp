@@ -1,6 +1,7 @@
 #include "joulesweep/worker/model/trainer.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -39,13 +40,16 @@ TEST_CASE("train_run: learns, records every epoch, and a seed fixes the whole ru
     CHECK(reported == 8);
     CHECK_FALSE(first.diverged);
     REQUIRE(first.epoch_wall_s.size() == 8);
-    for (const auto& series : first.statistics) {
-        CHECK(series.size() == 8);
+    for (std::size_t index = 0; index < common::kValidationOffset; ++index) {
+        CHECK(first.statistics.at(index).size() == 8);
     }
     const auto& test_accuracy = first.statistics[11];
     CHECK(test_accuracy.back() > 0.9F);
     CHECK(first.statistics[10].back() < first.statistics[10].front());  // test loss falls
     CHECK(first.widths.back() == 1);
+
+    // Without validation rows the validation series stay empty.
+    CHECK(first.statistics[common::kValidationOffset].empty());
 
     const common::RunResult again = train_run(config_for(8), dataset, 7, TrainingOptions{});
     CHECK(again.statistics == first.statistics);
@@ -103,6 +107,27 @@ TEST_CASE("train_run: impossible configurations are permanent errors",
     config = config_for(1);
     config.batch_size = 0;
     CHECK_THROWS_AS(train_run(config, dataset, 1, TrainingOptions{}), common::ConfigError);
+}
+
+TEST_CASE("train_run: validation rows are evaluated after every epoch, like the test set",
+          "[worker][model][training]") {
+    common::ExperimentConfig config = config_for(4);
+    config.validation_fraction = 0.1;
+    std::vector<float> reported;
+    TrainingOptions options;
+    options.on_epoch = [&reported](const EpochReport& report) {
+        reported.push_back(report.statistics[common::kValidationOffset]);
+    };
+    const common::RunResult result = train_run(config, learnable_banana(), 7, options);
+    for (std::size_t index = common::kValidationOffset; index < common::kStatisticCount; ++index) {
+        CHECK(result.statistics.at(index).size() == 4);
+    }
+    const auto& validation_loss = result.statistics[common::kValidationOffset];
+    CHECK(validation_loss == reported);
+    CHECK(validation_loss.back() < validation_loss.front());
+    // Held-out rows, not the test rows: the two losses differ.
+    CHECK(validation_loss != result.statistics[common::kTestLossIndex]);
+    CHECK(result.statistics[common::kValidationOffset + 1].back() > 0.9F);  // accuracy
 }
 
 }  // namespace joulesweep::worker

@@ -64,16 +64,21 @@ void write_history_csv(const std::filesystem::path& path, const common::RunResul
     if (!out) {
         throw common::StorageError(fmt::format("cannot write {}", path.string()));
     }
+    // Series left empty (validation_* without validation rows) get no column.
     out << "epoch,wall_s";
-    for (const auto name : common::kStatisticNames) {
-        out << ',' << name;
+    for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
+        if (!result.statistics.at(index).empty()) {
+            out << ',' << common::kStatisticNames.at(index);
+        }
     }
     const std::vector<float> energy_j = gross_j_per_epoch(result);
     out << (result.energy ? ",energy_gross_j,energy_source" : "") << '\n';
     for (std::size_t epoch = 0; epoch < result.epoch_wall_s.size(); ++epoch) {
         out << (epoch + 1) << ',' << fmt::format("{}", result.epoch_wall_s[epoch]);
         for (const auto& series : result.statistics) {
-            out << ',' << fmt::format("{}", series.at(epoch));
+            if (!series.empty()) {
+                out << ',' << fmt::format("{}", series.at(epoch));
+            }
         }
         if (result.energy) {
             out << ',' << fmt::format("{}", energy_j[epoch]) << ',' << result.energy->source;
@@ -94,6 +99,9 @@ void write_history_hdf5(const std::filesystem::path& path,
                               "create the file");
         write_series(file.get(), "epoch_wall_s", result.epoch_wall_s);
         for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
+            if (result.statistics.at(index).empty()) {
+                continue;  // validation_* without validation rows
+            }
             write_series(file.get(),
                          std::string(common::kStatisticNames.at(index)),
                          result.statistics.at(index));

@@ -22,7 +22,9 @@ Parameters constant_like(const Parameters& shapes, float value) {
     return filled;
 }
 
-Parameters zeros_like(const Parameters& shapes) { return constant_like(shapes, 0.0F); }
+Parameters zeros_like(const Parameters& shapes) {
+    return constant_like(shapes, 0.0F);
+}
 
 Mlp::Mlp(NetworkSpec spec, RandomStream& random) : spec_(std::move(spec)) {
     JOULESWEEP_CHECK(spec_.widths.size() == spec_.residual.size() && !spec_.widths.empty(),

@@ -24,18 +24,23 @@ void write_floats(hid_t parent,
                   const float* values) {
     const std::array<hsize_t, 2> dims{rows, columns};
     const Hdf5Handle space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose, name);
-    const Hdf5Handle dataset(
-        H5Dcreate2(
-            parent, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-        H5Dclose,
-        name);
+    const Hdf5Handle dataset(H5Dcreate2(parent,
+                                        name.c_str(),
+                                        H5T_IEEE_F32LE,
+                                        space.get(),
+                                        H5P_DEFAULT,
+                                        H5P_DEFAULT,
+                                        H5P_DEFAULT),
+                             H5Dclose,
+                             name);
     if (rows * columns > 0) {
         hdf5_check(H5Dwrite(dataset.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values),
                    name);
     }
 }
 
-void write_part(hid_t file, const char* name, const DataPart& part, int input_width, int output_width) {
+void write_part(
+    hid_t file, const char* name, const DataPart& part, int input_width, int output_width) {
     const Hdf5Handle group(
         H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, name);
     write_floats(group.get(),
@@ -72,15 +77,11 @@ void write_parameters(hid_t file, const char* name, const Parameters& parameters
 Hdf5Handle create_batch_order(hid_t file, int epochs, std::size_t train_rows) {
     const std::array<hsize_t, 2> dims{static_cast<hsize_t>(epochs), train_rows};
     const Hdf5Handle space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose, "batch_order");
-    return {H5Dcreate2(file,
-                       "batch_order",
-                       H5T_STD_I32LE,
-                       space.get(),
-                       H5P_DEFAULT,
-                       H5P_DEFAULT,
-                       H5P_DEFAULT),
-            H5Dclose,
-            "batch_order"};
+    return {
+        H5Dcreate2(
+            file, "batch_order", H5T_STD_I32LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose,
+        "batch_order"};
 }
 
 Hdf5Handle create_file(const std::filesystem::path& path) {
@@ -134,9 +135,10 @@ void RunInputsFile::write_batch_order(int epoch, const std::vector<std::size_t>&
         const std::array<hsize_t, 2> start{static_cast<hsize_t>(epoch - 1), 0};
         const std::array<hsize_t, 2> count{1, train_rows_};
         const Hdf5Handle file_space(H5Dget_space(batch_order_.get()), H5Sclose, "batch_order");
-        hdf5_check(H5Sselect_hyperslab(
-                       file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
-                   "batch_order");
+        hdf5_check(
+            H5Sselect_hyperslab(
+                file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+            "batch_order");
         const Hdf5Handle memory_space(
             H5Screate_simple(2, count.data(), nullptr), H5Sclose, "batch_order");
         if (train_rows_ > 0) {

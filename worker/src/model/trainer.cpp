@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <vector>
@@ -131,20 +132,35 @@ common::RunResult train_run(const common::ExperimentConfig& config,
         EpochReport report;
         report.epoch = epoch;
         report.epochs = config.epochs;
-        const auto train_values = training.values();
-        const auto test_values = evaluate(mlp, split.test, spec.input_width, spec.widths.back());
-        std::copy(train_values.begin(), train_values.end(), report.statistics.begin());
-        std::copy(
-            test_values.begin(), test_values.end(), report.statistics.begin() + kEpochValueCount);
+        const auto place = [&report](std::size_t offset, const auto& values) {
+            std::copy(values.begin(),
+                      values.end(),
+                      report.statistics.begin() + static_cast<std::ptrdiff_t>(offset));
+        };
+        place(common::kTrainOffset, training.values());
+        place(common::kTestOffset, evaluate(mlp, split.test, spec.input_width, spec.widths.back()));
+        const bool validates = split.validation.rows > 0;
+        if (validates) {
+            place(common::kValidationOffset,
+                  evaluate(mlp, split.validation, spec.input_width, spec.widths.back()));
+        } else {
+            std::fill(
+                report.statistics.begin() + static_cast<std::ptrdiff_t>(common::kValidationOffset),
+                report.statistics.end(),
+                std::numeric_limits<float>::quiet_NaN());
+        }
         report.wall_s =
             std::chrono::duration<float>(std::chrono::steady_clock::now() - started).count();
+        const std::size_t measured =
+            validates ? common::kStatisticCount : common::kValidationOffset;
+        const auto end = report.statistics.begin() + static_cast<std::ptrdiff_t>(measured);
         report.diverged =
-            result.diverged || std::any_of(report.statistics.begin(),
-                                           report.statistics.end(),
-                                           [](float value) { return !std::isfinite(value); });
+            result.diverged || std::any_of(report.statistics.begin(), end, [](float value) {
+                return !std::isfinite(value);
+            });
         result.diverged = report.diverged;
         result.epoch_wall_s.push_back(report.wall_s);
-        for (std::size_t index = 0; index < common::kStatisticCount; ++index) {
+        for (std::size_t index = 0; index < measured; ++index) {
             result.statistics.at(index).push_back(report.statistics.at(index));
         }
         if (options.on_epoch) {

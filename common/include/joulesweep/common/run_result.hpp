@@ -1,6 +1,7 @@
 #pragma once
-// What one finished training run produced: the 20 per-epoch statistics (BUTTER's 10
-// metrics for train and for test), per-epoch wall times and the run's provenance.
+// What one finished training run produced: the per-epoch statistics (BUTTER's 10
+// metrics for train, for test and for the validation rows), per-epoch wall times and the
+// run's provenance.
 // Workers fill it, the MPI protocol carries it, the coordinator stores it.
 
 #include <array>
@@ -14,9 +15,19 @@
 
 namespace joulesweep::common {
 
-constexpr std::size_t kStatisticCount = 20;
+// Keras's 10 values per side, in the same order on every side.
+constexpr std::size_t kSideStatisticCount = 10;
+constexpr std::size_t kTrainOffset = 0;
+constexpr std::size_t kTestOffset = 10;
+constexpr std::size_t kValidationOffset = 20;
+constexpr std::size_t kStatisticCount = 30;
+constexpr std::size_t kTestLossIndex = kTestOffset;  // the loss comes first on each side
 
-// Column names, in storage order: train_* then test_* (BUTTER's unprefixed and val_*).
+// Column names, in storage order: train_* and test_* (BUTTER's unprefixed and val_*, the
+// latter BUTTER's test set), then validation_*: the rows held out by
+// validation_fraction, evaluated after every epoch like the test set. A run without
+// validation rows has empty validation_* series (NaN in a shard, whose columns are
+// aligned by epoch).
 constexpr std::array<std::string_view, kStatisticCount> kStatisticNames{
     "train_loss",
     "train_accuracy",
@@ -38,7 +49,22 @@ constexpr std::array<std::string_view, kStatisticCount> kStatisticNames{
     "test_squared_hinge",
     "test_cosine_similarity",
     "test_kullback_leibler_divergence",
+    "validation_loss",
+    "validation_accuracy",
+    "validation_mean_squared_error",
+    "validation_mean_absolute_error",
+    "validation_root_mean_squared_error",
+    "validation_mean_squared_logarithmic_error",
+    "validation_hinge",
+    "validation_squared_hinge",
+    "validation_cosine_similarity",
+    "validation_kullback_leibler_divergence",
 };
+
+// Whether series `index` (kStatisticNames) may be empty while the run has epochs.
+constexpr bool may_be_empty(std::size_t index) {
+    return index >= kValidationOffset;
+}
 
 // The energy of a run's epochs from its node's meter (docs/energy.md), with what it took
 // to know it. Joules are per domain (a package, its DRAM, the node) and per epoch.

@@ -12,12 +12,11 @@ namespace joulesweep::common {
 // Adagrad is not in BUTTER's published sweeps; its growth sweep uses it.
 enum class OptimizerKind : std::int8_t { kAdam, kAdagrad, kRmsprop, kSgd };
 
-inline constexpr NameTable<OptimizerKind, 4> kOptimizerNames{
-    "optimizer",
-    {{{OptimizerKind::kAdam, "adam"},
-      {OptimizerKind::kAdagrad, "adagrad"},
-      {OptimizerKind::kRmsprop, "rmsprop"},
-      {OptimizerKind::kSgd, "sgd"}}}};
+inline constexpr NameTable<OptimizerKind, 4> kOptimizerNames{"optimizer",
+                                                             {{{OptimizerKind::kAdam, "adam"},
+                                                               {OptimizerKind::kAdagrad, "adagrad"},
+                                                               {OptimizerKind::kRmsprop, "rmsprop"},
+                                                               {OptimizerKind::kSgd, "sgd"}}}};
 
 // Keras's Adam and Adagrad have no momentum: only RMSprop and SGD take one.
 constexpr bool takes_momentum(OptimizerKind kind) {

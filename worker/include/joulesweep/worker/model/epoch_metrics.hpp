@@ -13,11 +13,12 @@
 #include <array>
 #include <cstdint>
 
+#include "joulesweep/common/run_result.hpp"
 #include "joulesweep/worker/model/mlp.hpp"
 
 namespace joulesweep::worker {
 
-constexpr std::size_t kEpochValueCount = 10;  // in common::kStatisticNames order
+constexpr std::size_t kEpochValueCount = common::kSideStatisticCount;  // kStatisticNames order
 
 class EpochMetrics {
 public:

@@ -3,13 +3,13 @@
 // split the prepared dataset with the run's seed, build the network, and train for the
 // configured epochs with a reshuffle every epoch. Each epoch records the 10 training
 // values (running means over its batches) and the 10 test values (a full pass after the
-// epoch), plus its wall time. A NaN or Inf loss stops the run: it is marked diverged and
+// epoch), the 10 validation values likewise when validation_fraction holds rows out,
+// plus its wall time. A NaN or Inf loss stops the run: it is marked diverged and
 // keeps the epochs so far, the last one included.
 
 #include <array>
 #include <cstdint>
 #include <functional>
-
 #include <vector>
 
 #include "joulesweep/common/experiment_config.hpp"
@@ -24,7 +24,8 @@ namespace joulesweep::worker {
 struct EpochReport {
     int epoch = 0;  // 1-based
     int epochs = 0;
-    std::array<float, common::kStatisticCount> statistics{};  // kStatisticNames order
+    // kStatisticNames order; NaN for validation_* without validation rows
+    std::array<float, common::kStatisticCount> statistics{};
     float wall_s = 0;
     bool diverged = false;
 };
