@@ -95,6 +95,11 @@ TEST_CASE("RunQueue: completion stores results once, a repeat stores nothing and
     CHECK(testing::query_value<std::string>(
               database, "SELECT validation_loss::text FROM result WHERE run_id = " + diverged_id) ==
           "{}");
+    // The epoch it diverged in: its last (migration 0014); NULL for the others.
+    CHECK(testing::query_value<std::string>(
+              database,
+              "SELECT string_agg(coalesce(diverged_epoch::text, '-'), ' ' ORDER BY run_id) "
+              "FROM result") == "- 3 -");
     CHECK(testing::query_value<int>(
               database,
               "SELECT count(*) FROM result WHERE cardinality(validation_loss) "
