@@ -115,8 +115,9 @@ std::vector<float> series_of(const common::RunResult& result, std::size_t index)
     if (index <= common::kStatisticCount) {
         const auto& series = result.statistics.at(index - 1);
         if (series.empty() && common::may_be_empty(index - 1)) {  // no validation rows
-            return std::vector<float>(result.epoch_wall_s.size(),
-                                      std::numeric_limits<float>::quiet_NaN());
+            std::vector<float> not_measured(result.epoch_wall_s.size(),
+                                            std::numeric_limits<float>::quiet_NaN());
+            return not_measured;
         }
         return series;
     }
