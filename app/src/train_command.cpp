@@ -241,8 +241,9 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         "hdf5", po::value<std::string>(&hdf5)->value_name("FILE"), "write the history as HDF5")(
         "dump-inputs",
         po::value<std::string>(&dump_inputs)->value_name("FILE"),
-        "write what the run trains on (split data after label noise, initial weights, every "
-        "epoch's batch order) as HDF5, to replay it elsewhere (tests/golden/README.md)");
+        "write what the run trains on (split data after label noise, initial and trained "
+        "weights, every epoch's batch order) as HDF5, to replay it elsewhere "
+        "(tests/golden/README.md)");
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
