@@ -1,7 +1,10 @@
 // `joulesweep enqueue FILE | --preset NAME [--dry-run]`: validate, plan and write a sweep.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -98,19 +101,30 @@ coordinator::EnqueueReport write_plan(const coordinator::SweepPlan& plan, Comman
     }
 }
 
-// Each preset with what `enqueue --preset` would add to an empty queue, and one line on
-// what it varies.
+// Each preset with what `enqueue --preset` would add to an empty queue and one line on
+// what it varies, then what all of them together would add (an experiment in several
+// presets is one experiment, with the most repetitions any of them asks for).
 void print_presets() {
-    std::cout << fmt::format("{:<16}{:>13}{:>13}  {}\n", "preset", "experiments", "runs", "what");
+    std::size_t width = std::string_view("preset").size();
     for (const auto name : coordinator::preset_names()) {
-        const coordinator::SweepPlan plan = coordinator::plan_sweeps(
-            coordinator::parse_sweeps(*coordinator::preset_text(name), std::string(name)));
-        std::cout << fmt::format("{:<16}{:>13}{:>13}  {}\n",
-                                 name,
-                                 plan.experiments.size(),
-                                 plan.runs,
-                                 *coordinator::preset_summary(name));
+        width = std::max(width, name.size());
     }
+    const auto line = [width](std::string_view name,
+                              const coordinator::SweepPlan& plan,
+                              std::string_view what) {
+        std::cout << fmt::format(
+            "{:<{}}{:>13}{:>13}  {}\n", name, width + 2, plan.experiments.size(), plan.runs, what);
+    };
+    std::cout << fmt::format(
+        "{:<{}}{:>13}{:>13}  {}\n", "preset", width + 2, "experiments", "runs", "what");
+    std::vector<coordinator::SweepSpec> every;
+    for (const auto name : coordinator::preset_names()) {
+        std::vector<coordinator::SweepSpec> sweeps =
+            coordinator::parse_sweeps(*coordinator::preset_text(name), std::string(name));
+        line(name, coordinator::plan_sweeps(sweeps), *coordinator::preset_summary(name));
+        std::move(sweeps.begin(), sweeps.end(), std::back_inserter(every));
+    }
+    line("all", coordinator::plan_sweeps(every), "every preset above, each experiment once");
 }
 
 }  // namespace

@@ -32,6 +32,7 @@
 #include "joulesweep/coordinator/job/job_coordinator.hpp"
 #include "joulesweep/coordinator/queue/queue_connection.hpp"
 #include "joulesweep/worker/compute_threads.hpp"
+#include "joulesweep/worker/model/backend_choice.hpp"
 #include "joulesweep/worker/power/cpu_identity.hpp"
 #include "joulesweep/worker/run_worker.hpp"
 
@@ -81,6 +82,7 @@ struct RunSettings {
     std::int64_t max_runs = 0;
     int time_limit_s = 0;
     int threads_per_rank = 1;
+    std::string backend = "auto";
     bool wait = false;
     JobEnergySettings energy;
 };
@@ -293,7 +295,14 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         "compute threads of each training rank (oneDNN and packed); cut to the CPUs the rank "
         "shares "
         "with the node's other training ranks, so a node is never oversubscribed. "
-        "OMP_NUM_THREADS is ignored");
+        "OMP_NUM_THREADS is ignored")(
+        "backend",
+        po::value<std::string>(&settings.backend)
+            ->value_name("NAME")
+            ->default_value(settings.backend),
+        "the kernels every training rank uses: eigen, onednn, packed (our own AVX2 GEMM) or "
+        "auto (the fastest for each network, from docs/benchmarks.md). Not part of an "
+        "experiment: each run records the backend that trained it");
     bool no_energy = false;
     bool no_idle_at_end = false;
     options.visible.add_options()(
@@ -327,9 +336,11 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
     }
     settings.energy.enabled = !no_energy;
     settings.energy.idle_at_end = !no_idle_at_end;
+    common::Backend backend = common::Backend::kAuto;
     try {
         apply_power_source_options(source_values, settings.energy.sources);
         settings.energy.meter.proc_stat = settings.energy.sources.proc_root / "stat";
+        backend = worker::backend_from_flag("backend", settings.backend);
     } catch (const common::ConfigError& error) {
         throw common::ConfigError(fmt::format("run: {}", error.what()));
     }
@@ -365,6 +376,7 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
         worker_context.software_json = software_json();
         worker_context.energy_ring = energy.ring();
         worker_context.only_training_rank_on_node = energy.only_training_rank();
+        worker_context.backend = backend;
         worker_context.node_type =
             worker::power::node_type(settings.energy.sources.proc_root / "cpuinfo");
         worker::use_compute_threads(worker_threads(settings, placement, communicator.rank()));

@@ -1,13 +1,19 @@
 // `joulesweep train`: one experiment, no database, no MPI: the code path a worker rank
 // runs for each run, with a progress line per epoch and the history as CSV and/or HDF5.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -39,26 +45,17 @@ constexpr const char* kTrainUsage = R"usage(Usage: joulesweep train --dataset NA
 Train one experiment here and now: no database, no MPI. The dataset must be prepared
 (joulesweep datasets prepare). Prints one line per epoch and writes the per-epoch
 history (the statistics and wall times) with --csv and/or --hdf5. The same seed gives
-the same run on the same build. --config takes a sweep file (docs/sweeps.md) whose grid
-holds exactly one experiment; the options below then set only the seed and outputs.
+the same run on the same build. The experiment's flags share their defaults with sweep
+files (BUTTER's primary sweep point: Adam at 0.0001, batch 256, 3000 epochs); the first
+line printed names every field of what is trained. --config takes a sweep file
+(docs/sweeps.md) whose grid holds exactly one experiment; no experiment flag may then be
+given, only this run's.
 
 )usage";
 
 // The progress line shows loss and accuracy per side.
 using common::kTestOffset;
 using common::kValidationOffset;
-
-// The value a flag names, or a ConfigError naming the flag and the allowed values.
-template <typename Enum, std::size_t N>
-Enum flag_value(const common::NameTable<Enum, N>& table,
-                std::string_view flag,
-                const std::string& text) {
-    if (const auto value = table.find(text)) {
-        return *value;
-    }
-    throw common::ConfigError(fmt::format(
-        "train: --{}: unknown {} '{}' (expected {})", flag, table.what(), text, table.allowed()));
-}
 
 common::ExperimentConfig config_from_file(const std::string& file) {
     const coordinator::SweepPlan plan =
@@ -165,14 +162,110 @@ void print_epoch(const worker::EpochReport& report, const std::string& energy) {
     std::cout.flush();
 }
 
+// `--learning-rate` for learning_rate.
+std::string flag_of(std::string_view field) {
+    std::string flag(field);
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    return flag;
+}
+
+// What a flag takes, for --help: by field where a word says more than the type.
+constexpr std::array<std::pair<std::string_view, const char*>, 7> kValueNames{
+    {{"l1", "PENALTY"},
+     {"l2", "PENALTY"},
+     {"label_noise", "FRACTION"},
+     {"learning_rate", "LR"},
+     {"momentum", "M"},
+     {"test_fraction", "FRACTION"},
+     {"validation_fraction", "FRACTION"}}};
+
+template <typename Field>
+constexpr const char* value_name(std::string_view field) {
+    for (const auto& [name, word] : kValueNames) {
+        if (name == field) {
+            return word;
+        }
+    }
+    if constexpr (std::is_same_v<Field, bool>) {
+        return "true|false";
+    } else if constexpr (std::is_integral_v<Field>) {
+        return "N";
+    } else if constexpr (std::is_floating_point_v<Field>) {
+        return "X";
+    } else {
+        return "NAME";
+    }
+}
+
+// One flag per experiment field, from the field list: its meaning and its default (the
+// one set of defaults, ExperimentConfig's). The text given lands in texts[field].
+void add_experiment_flags(po::options_description& description,
+                          std::map<std::string, std::string, std::less<>>& texts) {
+    const common::ExperimentConfig defaults;
+    common::for_each_experiment_field([&](const auto& entry) {
+        const std::string name(entry.name);
+        const std::string flag = flag_of(name);
+        std::string& text = texts[name];
+        using Field = typename std::decay_t<decltype(entry)>::Type;
+        auto* value = po::value<std::string>(&text)->value_name(value_name<Field>(entry.name));
+        if (name != "dataset") {
+            value->default_value(common::field_text(defaults.*(entry.member)));
+        }
+        description.add_options()(flag.c_str(), value, std::string(entry.meaning).c_str());
+    });
+}
+
+// The experiment the flags describe, or the one in --config FILE. A flag given beside
+// --config is an error: the file alone says what is trained.
+common::ExperimentConfig experiment_from(
+    const std::map<std::string, std::string, std::less<>>& texts,
+    const std::string& config_file,
+    const po::variables_map& variables) {
+    const auto given = [&variables](const std::string& flag) {
+        return variables.count(flag) != 0 && !variables[flag].defaulted();
+    };
+    if (!config_file.empty()) {
+        for (const std::string_view name : common::experiment_field_names()) {
+            const std::string flag = flag_of(name);
+            if (given(flag)) {
+                throw common::ConfigError(fmt::format(
+                    "train: --{} conflicts with --config {}: the file sets the experiment (change "
+                    "{} there, or leave --config out)",
+                    flag,
+                    config_file,
+                    name));
+            }
+        }
+        return config_from_file(config_file);
+    }
+    if (!given("dataset")) {
+        throw common::ConfigError(
+            "train: give --dataset NAME or --config FILE (see joulesweep train --help)");
+    }
+    common::ExperimentConfig config;
+    common::visit_experiment_fields(config, [&](std::string_view name, auto& value) {
+        try {
+            common::parse_field_text(name, texts.find(name)->second, value);
+        } catch (const common::ConfigError& error) {
+            throw common::ConfigError(
+                fmt::format("train: --{}: {}",
+                            flag_of(name),
+                            std::string_view(error.what()).substr(name.size() + 2)));
+        }
+    });
+    // The same check as a sweep file's, before the dataset loads.
+    if (const auto problem = common::find_problem(config)) {
+        throw common::ConfigError(
+            fmt::format("train: --{}: {}", flag_of(problem->field), problem->problem));
+    }
+    return config;
+}
+
 }  // namespace
 
 int run_train_command(const std::vector<std::string>& arguments, CommandContext& context) {
-    common::ExperimentConfig config;
-    config.epochs = 10;
-    std::string shape = "rectangle";
-    std::string optimizer = "adam";
-    std::string backend = "auto";
+    std::map<std::string, std::string, std::less<>> field_texts;
+    std::string backend_text = "auto";
     std::string config_file;
     std::string datasets_dir;
     std::string csv;
@@ -184,56 +277,22 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     options.visible.add_options()("help,h", "show this help")(
         "config",
         po::value<std::string>(&config_file)->value_name("FILE"),
-        "a one-experiment sweep file")("dataset",
-                                       po::value<std::string>(&config.dataset)->value_name("NAME"),
-                                       "one of BUTTER's 13 datasets")(
-        "shape",
-        po::value<std::string>(&shape)->value_name("SHAPE")->default_value(shape),
-        "rectangle, trapezoid, exponential, wide_first_{2,4,8,16}x or rectangle_residual")(
-        "depth",
-        po::value<int>(&config.depth)->value_name("N")->default_value(3),
-        "Dense layers, the output layer included")(
-        "size",
-        po::value<std::int64_t>(&config.size)->value_name("N")->default_value(1024),
-        "target number of trainable parameters (within 20%)")(
-        "learning-rate",
-        po::value<double>(&config.learning_rate)->value_name("LR")->default_value(1e-3, "0.001"),
-        "")("batch-size",
-            po::value<int>(&config.batch_size)->value_name("N")->default_value(256),
-            "")("optimizer",
-                po::value<std::string>(&optimizer)->value_name("NAME")->default_value(optimizer),
-                common::kOptimizerNames.allowed().c_str())(
-        "momentum",
-        po::value<double>(&config.momentum)->value_name("M")->default_value(0.0, "0"),
-        "rmsprop and sgd")(
-        "l1",
-        po::value<double>(&config.l1)->value_name("PENALTY")->default_value(0.0, "0"),
-        "kernel L1 penalty")(
-        "l2",
-        po::value<double>(&config.l2)->value_name("PENALTY")->default_value(0.0, "0"),
-        "kernel L2 penalty")(
-        "label-noise",
-        po::value<double>(&config.label_noise)->value_name("FRACTION")->default_value(0.0, "0"),
-        "fraction of training labels corrupted")(
-        "epochs",
-        po::value<int>(&config.epochs)->value_name("N")->default_value(config.epochs),
-        "")(
-        "test-fraction",
-        po::value<double>(&config.test_fraction)->value_name("FRACTION")->default_value(0.2, "0.2"),
-        "")("validation-fraction",
-            po::value<double>(&config.validation_fraction)
-                ->value_name("FRACTION")
-                ->default_value(0.0, "0"),
-            "rows held out and evaluated after every epoch as validation_* (0: none, as BUTTER)")(
-        "seed",
-        po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
-        "the run's seed: split, label noise, initial weights, batch order")(
+        "a one-experiment sweep file (then no experiment flag may be given)");
+    po::options_description experiment =
+        help_section("The experiment (defaults: BUTTER's primary sweep point, as in sweep files)");
+    add_experiment_flags(experiment, field_texts);
+    options.visible.add(experiment);
+    po::options_description run = help_section("This run");
+    run.add_options()("seed",
+                      po::value<std::uint64_t>(&seed)->value_name("N")->default_value(seed),
+                      "the run's seed: split, label noise, initial weights, batch order")(
         "backend",
-        po::value<std::string>(&backend)->value_name("NAME")->default_value(backend),
+        po::value<std::string>(&backend_text)->value_name("NAME")->default_value(backend_text),
         "eigen, onednn, packed (our own AVX2 GEMM), or auto (the fastest for this network, from "
-        "docs/benchmarks.md)")("threads",
-                               po::value<int>(&threads)->value_name("N")->default_value(threads),
-                               "compute threads (oneDNN); OMP_NUM_THREADS is ignored")(
+        "docs/benchmarks.md); not part of the experiment")(
+        "threads",
+        po::value<int>(&threads)->value_name("N")->default_value(threads),
+        "compute threads (oneDNN and packed); OMP_NUM_THREADS is ignored")(
         "datasets-dir",
         po::value<std::string>(&datasets_dir)->value_name("DIR"),
         "prepared datasets. Default: <data-dir>/datasets")(
@@ -244,29 +303,17 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         "write what the run trains on (split data after label noise, initial and trained "
         "weights, every epoch's batch order) as HDF5, to replay it elsewhere "
         "(tests/golden/README.md)");
+    options.visible.add(run);
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
-    if (!config_file.empty()) {
-        if (!config.dataset.empty()) {
-            throw common::ConfigError(
-                "train: give --config FILE or --dataset NAME with its options, not both");
-        }
-        config = config_from_file(config_file);
-    } else {
-        if (config.dataset.empty()) {
-            throw common::ConfigError(
-                "train: give --dataset NAME or --config FILE (see joulesweep train --help)");
-        }
-        config.shape = flag_value(common::kShapeNames, "shape", shape);
-        config.optimizer = flag_value(common::kOptimizerNames, "optimizer", optimizer);
-        config.backend = flag_value(common::kBackendNames, "backend", backend);
-        // The same check as a sweep file's, before the dataset loads.
-        if (const auto problem = common::find_problem(config)) {
-            std::string flag(problem->field);
-            std::replace(flag.begin(), flag.end(), '_', '-');
-            throw common::ConfigError(fmt::format("train: --{}: {}", flag, problem->problem));
-        }
+    const common::ExperimentConfig config =
+        experiment_from(field_texts, config_file, context.variables);
+    common::Backend backend = common::Backend::kAuto;
+    try {
+        backend = worker::backend_from_flag("backend", backend_text);
+    } catch (const common::ConfigError& error) {
+        throw common::ConfigError(fmt::format("train: {}", error.what()));
     }
     if (!common::find_dataset(config.dataset)) {
         throw common::ConfigError(fmt::format("train: unknown dataset '{}' (known: {})",
@@ -287,6 +334,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     std::cout << energy.legend() << '\n';
     worker::use_compute_threads(threads);
     worker::TrainingOptions training;
+    training.backend = backend;
     training.on_epoch = [&energy](const worker::EpochReport& report) {
         print_epoch(report, energy.next_epoch());
     };

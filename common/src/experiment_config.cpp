@@ -42,6 +42,10 @@ std::string field_text(const std::string& value) {
     return value;
 }
 
+std::string field_text(bool value) {
+    return value ? "true" : "false";
+}
+
 std::string field_text(int value) {
     return fmt::format("{}", value);
 }
@@ -63,12 +67,18 @@ std::string field_text(OptimizerKind value) {
     return std::string(kOptimizerNames.name(value));
 }
 
-std::string field_text(Backend value) {
-    return std::string(kBackendNames.name(value));
-}
-
 void parse_field_text(std::string_view /*field*/, std::string_view text, std::string& out) {
     out = std::string(text);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, bool& out) {
+    if (text == "true" || text == "t") {
+        out = true;
+    } else if (text == "false" || text == "f") {
+        out = false;
+    } else {
+        throw ConfigError(fmt::format("{}: '{}' is neither true nor false", field, text));
+    }
 }
 
 void parse_field_text(std::string_view field, std::string_view text, int& out) {
@@ -89,10 +99,6 @@ void parse_field_text(std::string_view field, std::string_view text, Shape& out)
 
 void parse_field_text(std::string_view field, std::string_view text, OptimizerKind& out) {
     parse_name(kOptimizerNames, field, text, out);
-}
-
-void parse_field_text(std::string_view field, std::string_view text, Backend& out) {
-    parse_name(kBackendNames, field, text, out);
 }
 
 std::vector<std::string_view> experiment_field_names() {

@@ -25,6 +25,8 @@ void put_config(WireWriter& writer, const ExperimentConfig& config) {
         using Field = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<Field, std::string>) {
             writer.put_string(value);
+        } else if constexpr (std::is_same_v<Field, bool>) {
+            writer.put(static_cast<std::uint8_t>(value ? 1 : 0));
         } else if constexpr (std::is_enum_v<Field>) {
             writer.put(static_cast<std::int16_t>(value));
         } else {
@@ -39,6 +41,13 @@ ExperimentConfig get_config(WireReader& reader) {
         using Field = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<Field, std::string>) {
             value = reader.get_string(name);
+        } else if constexpr (std::is_same_v<Field, bool>) {
+            const auto raw = reader.get<std::uint8_t>(name);
+            if (raw > 1) {
+                throw MpiError(
+                    fmt::format("malformed assignment: {} is {}, not 0 or 1", name, raw));
+            }
+            value = raw == 1;
         } else if constexpr (std::is_enum_v<Field>) {
             const auto raw = reader.get<std::int16_t>(name);
             value = static_cast<Field>(raw);
@@ -171,7 +180,7 @@ RunResult get_result(WireReader& reader) {
     result.software_json = reader.get_string("software");
     const auto backend = reader.get<std::int16_t>("backend");
     result.backend = static_cast<Backend>(backend);
-    if (field_text(result.backend) == "unknown") {
+    if (kBackendNames.name(result.backend) == "unknown") {
         throw MpiError(fmt::format("malformed result: unknown backend value {}", backend));
     }
     result.threads = reader.get<std::int64_t>("threads");

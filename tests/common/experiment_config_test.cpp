@@ -20,11 +20,9 @@ TEST_CASE("canonical_key: names every field, in order, numbers in shortest form"
     config.depth = 3;
     config.size = 1024;
     CHECK(canonical_key(config) ==
-          "backend=auto;batch_size=256;dataset=529_pollen;depth=3;epochs=3000;l1=0;l2=0;label_"
-          "noise=0;"
-          "learning_rate=0.0001;momentum=0;optimizer=adam;shape=rectangle;size=1024;test_fraction="
-          "0.2;"
-          "validation_fraction=0");
+          "batch_size=256;dataset=529_pollen;depth=3;epochs=3000;l1=0;l2=0;label_noise=0;"
+          "learning_rate=0.0001;momentum=0;optimizer=adam;shape=rectangle;shuffle=true;size=1024;"
+          "test_fraction=0.2;validation_fraction=0");
 }
 
 TEST_CASE("canonical_key: equal configurations are equal, any change makes a new key",
@@ -123,11 +121,19 @@ TEST_CASE("validate: the first problem, named by its field", "[common][experimen
 TEST_CASE("parse_field_text: clear errors naming the field", "[common][experiment]") {
     int depth = 0;
     CHECK_THROWS_WITH(parse_field_text("depth", "3x", depth), "depth: '3x' is not a number");
-    Backend backend = Backend::kAuto;
-    CHECK_THROWS_WITH(parse_field_text("backend", "mkl", backend),
-                      "backend: unknown backend 'mkl' (expected auto, eigen, onednn or packed)");
-    parse_field_text("backend", "packed", backend);
-    CHECK(backend == Backend::kPacked);
+    OptimizerKind optimizer = OptimizerKind::kAdam;
+    CHECK_THROWS_WITH(
+        parse_field_text("optimizer", "nadam", optimizer),
+        "optimizer: unknown optimizer 'nadam' (expected adam, adagrad, rmsprop or sgd)");
+    parse_field_text("optimizer", "sgd", optimizer);
+    CHECK(optimizer == OptimizerKind::kSgd);
+    bool shuffle = true;
+    parse_field_text("shuffle", "f", shuffle);  // PostgreSQL's text for false
+    CHECK_FALSE(shuffle);
+    parse_field_text("shuffle", "true", shuffle);
+    CHECK(shuffle);
+    CHECK_THROWS_WITH(parse_field_text("shuffle", "1", shuffle),
+                      "shuffle: '1' is neither true nor false");
 }
 
 }  // namespace joulesweep::common

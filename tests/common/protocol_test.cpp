@@ -31,7 +31,7 @@ TEST_CASE("protocol: an assignment survives encoding with every configuration fi
     sent.config.epochs = 3000;
     sent.config.test_fraction = 0.3;
     sent.config.validation_fraction = 0.1;
-    sent.config.backend = Backend::kEigen;
+    sent.config.shuffle = false;
     const RunAssignment received = decode_assignment(encode(sent));
     CHECK(received.run_id == sent.run_id);
     CHECK(received.attempt == sent.attempt);

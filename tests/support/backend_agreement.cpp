@@ -26,9 +26,10 @@ common::RunResult train_for_agreement(const AgreementCase& run,
     config.l2 = run.l2;
     config.epochs = 3;
     config.validation_fraction = 0.1;  // so that the validation series agree too
-    config.backend = common::kBackendNames.parse(backend);
+    worker::TrainingOptions options;
+    options.backend = common::kBackendNames.parse(backend);
     worker::use_compute_threads(run.threads);
-    common::RunResult result = worker::train_run(config, dataset, 17, worker::TrainingOptions{});
+    common::RunResult result = worker::train_run(config, dataset, 17, options);
     worker::use_compute_threads(1);
     return result;
 }

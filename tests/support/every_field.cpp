@@ -11,6 +11,8 @@ common::ExperimentConfig every_field_set() {
         using Field = std::decay_t<decltype(value)>;
         if constexpr (std::is_same_v<Field, std::string>) {
             value = "banana";
+        } else if constexpr (std::is_same_v<Field, bool>) {
+            value = !value;
         } else if constexpr (std::is_enum_v<Field>) {
             value = common::names_of(value).entries().back().value;  // never the default
         } else if constexpr (std::is_floating_point_v<Field>) {

@@ -102,10 +102,11 @@ prepare_run_datasets() {
 }
 
 # enqueue_runs LABEL REPETITIONS EPOCHS DATASET...: a small sweep (rectangle and
-# trapezoid, depth 2 and 3, 512 parameters) of 4 x datasets x repetitions runs, on the
-# backend $RUN_BACKEND (default auto). Tests that need runs of a known length set it to
-# eigen: their durations were measured on it, and auto's choice for these networks
-# (packed, 4x faster) may change with the measurements behind it.
+# trapezoid, depth 2 and 3, 512 parameters) of 4 x datasets x repetitions runs. Jobs
+# (job_argv, submit) train them on the backend $RUN_BACKEND (default auto). Tests that
+# need runs of a known length set it to eigen: their durations were measured on it, and
+# auto's choice for these networks (packed, 4x faster) may change with the measurements
+# behind it.
 enqueue_runs() {
     local label=$1 repetitions=$2 epochs=$3
     shift 3
@@ -122,7 +123,6 @@ grid:
   learning_rate: 0.01
   batch_size: 64
   epochs: $epochs
-  backend: ${RUN_BACKEND:-auto}
 YAML
     run_joulesweep --db "$FRESH_DB" enqueue "$TEST_DIR/$label.yaml"
     expect_status 0 "enqueue $label"
@@ -137,7 +137,7 @@ fresh_query() { psql "$FRESH_DB" -v ON_ERROR_STOP=1 -Atqc "$1"; }
 # no suppression can name, so LeakSanitizer is off for the ranks (as for the MPI tests).
 job_argv() {
     JOB_ARGV=(mpirun -x ASAN_OPTIONS=detect_leaks=0 -n "${RANKS:-3}" "$JOULESWEEP" --db "$FRESH_DB" run
-        --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" "$@")
+        --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" --backend "${RUN_BACKEND:-auto}" "$@")
 }
 
 # run_job ARGS...: runs one job to its end, like run_joulesweep.
@@ -227,7 +227,8 @@ submit() {
     status=0
     "$JOULESWEEP_SOURCE_DIR/slurm/joulesweep-submit" --joulesweep "$JOULESWEEP" \
         --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" \
-        --log-dir "$TEST_DIR/logs" "$@" >"$out_file" 2>"$err_file" || status=$?
+        --log-dir "$TEST_DIR/logs" "$@" -- --backend "${RUN_BACKEND:-auto}" \
+        >"$out_file" 2>"$err_file" || status=$?
     out=$(cat "$out_file")
     err=$(cat "$err_file")
 }

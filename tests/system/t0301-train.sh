@@ -132,7 +132,33 @@ expect_contains "$err" "describes 2 experiments; train runs exactly one"
 
 run_joulesweep train --datasets-dir "$datasets" --config "$TEST_DIR/two.yaml" --dataset banana
 expect_status 2 "train with both --config and --dataset"
-expect_contains "$err" "not both"
+expect_contains "$err" "train: --dataset conflicts with --config $TEST_DIR/two.yaml"
+cat >"$TEST_DIR/one.yaml" <<'YAML'
+label: one
+grid: {dataset: banana, shape: rectangle, depth: 2, size: 512, epochs: 2, shuffle: false}
+YAML
+# An experiment flag beside --config is refused, even one the file leaves at its default.
+run_joulesweep train --datasets-dir "$datasets" --config "$TEST_DIR/one.yaml" --learning-rate 0.0001
+expect_status 2 "train with both --config and --learning-rate"
+expect_contains "$err" "train: --learning-rate conflicts with --config $TEST_DIR/one.yaml: the file sets the experiment"
+# The first line names every field of what is trained, defaults included; without
+# shuffle every epoch visits the rows in one order.
+run_joulesweep train --datasets-dir "$datasets" --config "$TEST_DIR/one.yaml" --seed 3 \
+    --dump-inputs "$TEST_DIR/fixed.h5"
+expect_status 0 "train --config one.yaml (shuffle: false)"
+expect_contains "$out" "train: batch_size=256;dataset=banana;depth=2;epochs=2;l1=0;l2=0;label_noise=0;learning_rate=0.0001;momentum=0;optimizer=adam;shape=rectangle;shuffle=false;size=512;test_fraction=0.2;validation_fraction=0, seed 3"
+train --seed 3 --dump-inputs "$TEST_DIR/shuffled.h5"
+expect_status 0 "train with the default shuffle"
+/usr/bin/python3 - "$TEST_DIR/fixed.h5" "$TEST_DIR/shuffled.h5" <<'PY' || fail "shuffle false should repeat one batch order, true should not"
+import sys, h5py, numpy as np
+fixed = h5py.File(sys.argv[1], "r")["batch_order"][:]
+shuffled = h5py.File(sys.argv[2], "r")["batch_order"][:]
+assert (fixed == np.arange(fixed.shape[1])).all(), fixed
+assert not (shuffled[0] == shuffled[1]).all()
+PY
+train --shuffle sometimes
+expect_status 2 "train --shuffle sometimes"
+expect_contains "$err" "train: --shuffle: 'sometimes' is neither true nor false"
 
 run_joulesweep train --datasets-dir "$datasets" --dataset banana --size 3
 expect_status 2 "train with a size no network reaches"

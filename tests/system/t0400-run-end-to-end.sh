@@ -50,7 +50,7 @@ for line in open(sys.argv[2]):
                              [float(x) for x in net.split()])
 with h5py.File(sys.argv[1], "r", swmr=True) as f:
     assert f.attrs["format"] == b"joulesweep-shard" or f.attrs["format"] == "joulesweep-shard", f.attrs["format"]
-    assert f.attrs["format_version"] == 4
+    assert f.attrs["format_version"] == 5
     # No validation rows in these experiments: NaN validation statistics.
     assert f["epochs/validation_loss"].shape == f["epochs/test_loss"].shape
     assert all(v != v for v in f["epochs/validation_loss"][:16]), "validation_loss should be NaN"
@@ -68,7 +68,8 @@ with h5py.File(sys.argv[1], "r", swmr=True) as f:
     for i in range(n):
         attempt, losses, widths, backend, threads, gross, net = expected[int(runs["run_id"][i])]
         assert runs["attempt"][i] == attempt
-        assert runs["backend"][i] == b"auto" and runs["backend_used"][i] == backend
+        assert "backend" not in runs and runs["backend_used"][i] == backend
+        assert runs["shuffle"][i] == 1
         assert runs["threads"][i] == threads
         first, count = runs["epoch_offset"][i], runs["epoch_count"][i]
         assert count == 4 and runs["epochs"][i] == 4

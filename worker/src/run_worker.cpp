@@ -125,6 +125,7 @@ private:
         const Clock::time_point start = Clock::now();
         try {
             TrainingOptions options;
+            options.backend = context_.backend;
             std::optional<power::RunEnergyRecorder> energy;
             if (context_.energy_ring != nullptr) {
                 energy.emplace(*context_.energy_ring, context_.only_training_rank_on_node);

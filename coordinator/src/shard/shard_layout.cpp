@@ -277,8 +277,8 @@ template <typename Field>
 constexpr ColumnKind kind_of() {
     if constexpr (std::is_same_v<Field, std::string> || std::is_enum_v<Field>) {
         return ColumnKind::kText;  // closed sets by name: the file explains itself
-    } else if constexpr (std::is_same_v<Field, int>) {
-        return ColumnKind::kInt32;
+    } else if constexpr (std::is_same_v<Field, int> || std::is_same_v<Field, bool>) {
+        return ColumnKind::kInt32;  // a bool as 0 or 1
     } else if constexpr (std::is_same_v<Field, std::int64_t>) {
         return ColumnKind::kInt64;
     } else {
@@ -293,6 +293,8 @@ void store_value(std::byte* element, const Field& value) {
         put_text<kDatasetTextSize>(element, value);
     } else if constexpr (std::is_enum_v<Field>) {
         put_text<text_size_of<Field>()>(element, common::names_of(value).name(value));
+    } else if constexpr (std::is_same_v<Field, bool>) {
+        put<std::int32_t>(element, value ? 1 : 0);
     } else if constexpr (std::is_same_v<Field, int>) {
         put<std::int32_t>(element, value);
     } else {
@@ -306,6 +308,8 @@ void load_value(const std::byte* element, Field& value) {
         value = take_text<kDatasetTextSize>(element);
     } else if constexpr (std::is_enum_v<Field>) {
         value = take_name<text_size_of<Field>()>(common::names_of(value), element);
+    } else if constexpr (std::is_same_v<Field, bool>) {
+        value = take<std::int32_t>(element) != 0;
     } else if constexpr (std::is_same_v<Field, int>) {
         value = take<std::int32_t>(element);
     } else {

@@ -15,7 +15,8 @@
 namespace joulesweep::coordinator::shard {
 
 constexpr std::string_view kFormat = "joulesweep-shard";
-constexpr int kFormatVersion = 4;  // 2: energy; 3: the rest of the node; 4: validation
+constexpr int kFormatVersion = 5;  // 2: energy; 3: the rest of the node; 4: validation;
+                                   // 5: shuffle, and no experiment backend
 
 enum class ColumnKind { kInt64, kInt32, kUint8, kFloat64, kFloat32, kText };
 

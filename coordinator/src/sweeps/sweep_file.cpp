@@ -1,13 +1,9 @@
 #include "joulesweep/coordinator/sweeps/sweep_file.hpp"
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -39,190 +35,75 @@ const Words& grid_keys() {
     return words;
 }
 
-// The fields compared as written (names); the others are numbers.
-const Words& named_fields() {
-    static const Words words = [] {
-        Words named;
-        const common::ExperimentConfig config;
-        common::visit_experiment_fields(config, [&named](std::string_view name, const auto& value) {
-            using Field = std::decay_t<decltype(value)>;
-            if (std::is_same_v<Field, std::string> || std::is_enum_v<Field>) {
-                named.push_back(name);
-            }
-        });
-        return named;
-    }();
+// The axes a sweep must name: the study's axes, with no sensible default.
+const Words& required_keys() {
+    static const Words words{"dataset", "shape", "depth", "size"};
     return words;
+}
+
+// Words that look like fields but choose how runs execute, not what they train.
+constexpr std::string_view kNotAField =
+    "is not part of an experiment (it does not change what is trained): choose it per job "
+    "with `joulesweep run --backend NAME` (docs/training.md)";
+
+// The range a number field's YAML values must lie in: [min or (min, to max exclusive.
+// The full check of a point (common::find_problem) runs again once the grid is expanded.
+struct NumberRange {
+    std::string_view field;
+    double min;
+    double max;
+    bool min_inclusive;
+};
+
+constexpr double kUnbounded = 1e300;
+constexpr std::array kNumberRanges{
+    NumberRange{"batch_size", 1, (1 << 24) + 1, true},
+    NumberRange{"depth", common::kMinDepth, common::kMaxDepth + 1, true},
+    NumberRange{"epochs", 1, 10'000'001, true},
+    NumberRange{"l1", 0, kUnbounded, true},
+    NumberRange{"l2", 0, kUnbounded, true},
+    NumberRange{"label_noise", 0, 1, true},
+    NumberRange{"learning_rate", 0, kUnbounded, false},
+    NumberRange{"momentum", 0, 1, true},
+    NumberRange{"test_fraction", 0, 1, false},
+    NumberRange{"validation_fraction", 0, 1, true},
+};
+
+const NumberRange& range_of(std::string_view field) {
+    for (const NumberRange& range : kNumberRanges) {
+        if (range.field == field) {
+            return range;
+        }
+    }
+    throw common::InternalError(fmt::format("sweep files: no range for field {}", field));
+}
+
+// The axis of `grid` at position `index` of the field list, which holds Field values.
+template <typename Field>
+std::vector<Field>& axis_at(SweepGrid& grid, std::size_t index) {
+    std::vector<Field>* found = nullptr;
+    std::size_t at = 0;
+    std::apply(
+        [&](auto&... axes) {
+            const auto pick = [&](auto& axis) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(axis)>, std::vector<Field>>) {
+                    if (at == index) {
+                        found = &axis;
+                    }
+                }
+                ++at;
+            };
+            (pick(axes), ...);
+        },
+        grid);
+    JOULESWEEP_CHECK(found != nullptr, "a grid axis holds its field's type");
+    return *found;
 }
 
 // Parses one sweep, naming `source` and the node's position in every error.
 class SweepParser : public YamlReader {
 public:
     explicit SweepParser(std::string_view source) : YamlReader(source) {}
-
-    std::vector<std::int64_t> sizes(const YAML::Node& node) const {
-        if (node.IsMap()) {
-            const YAML::Node range = node["powers_of_two"];
-            if (node.size() != 1 || !range || !range.IsSequence() || range.size() != 2) {
-                fail(node,
-                     "grid.size",
-                     "expected a list of sizes or {powers_of_two: [FIRST, LAST]}");
-            }
-            const int first = bounded_int(range[0], "grid.size.powers_of_two", 0, kMaxPowerOfTwo);
-            const int last = bounded_int(range[1], "grid.size.powers_of_two", 0, kMaxPowerOfTwo);
-            if (first > last) {
-                fail(node,
-                     "grid.size.powers_of_two",
-                     fmt::format("[{}, {}] is an empty range", first, last));
-            }
-            std::vector<std::int64_t> result;
-            for (int exponent = first; exponent <= last; ++exponent) {
-                result.push_back(std::int64_t{1} << exponent);
-            }
-            return result;
-        }
-        std::vector<std::int64_t> result;
-        for (const auto& item : values(node, "grid.size")) {
-            const std::int64_t size = integer(item, "grid.size");
-            if (size <= 0) {
-                fail(item, "grid.size", fmt::format("{} is not a positive parameter count", size));
-            }
-            result.push_back(size);
-        }
-        return result;
-    }
-
-    void parse_grid(const YAML::Node& grid, SweepSpec& spec) const {
-        if (!grid || !grid.IsMap()) {
-            fail(grid,
-                 "grid",
-                 "missing: a sweep needs a grid with at least dataset, shape, depth and size");
-        }
-        check_keys(grid, grid_keys(), "grid");
-        for (const char* required : {"dataset", "shape", "depth", "size"}) {
-            if (!grid[required]) {
-                fail(grid, fmt::format("grid.{}", required), "missing");
-            }
-        }
-        for (const auto& item : values(grid["dataset"], "grid.dataset")) {
-            const std::string name = scalar(item, "grid.dataset");
-            if (!common::find_dataset(name)) {
-                fail(item,
-                     "grid.dataset",
-                     fmt::format(
-                         "unknown dataset '{}' (known: {})", name, common::known_dataset_names()));
-            }
-            spec.datasets.push_back(name);
-        }
-        for (const auto& item : values(grid["shape"], "grid.shape")) {
-            const std::string name = scalar(item, "grid.shape");
-            const auto shape = common::kShapeNames.find(name);
-            if (!shape) {
-                fail(item,
-                     "grid.shape",
-                     fmt::format(
-                         "unknown shape '{}' (expected {})", name, common::kShapeNames.allowed()));
-            }
-            spec.shapes.push_back(*shape);
-        }
-        for (const auto& item : values(grid["depth"], "grid.depth")) {
-            spec.depths.push_back(
-                bounded_int(item, "grid.depth", common::kMinDepth, common::kMaxDepth));
-        }
-        spec.sizes = sizes(grid["size"]);
-        parse_optional_axes(grid, spec);
-    }
-
-    void parse_optional_axes(const YAML::Node& grid, SweepSpec& spec) const {
-        const auto reals = [&](const char* field,
-                               std::vector<double>& out,
-                               double min,
-                               double max,
-                               bool inclusive) {
-            if (const YAML::Node node = grid[field]) {
-                out.clear();
-                for (const auto& item : values(node, fmt::format("grid.{}", field))) {
-                    out.push_back(
-                        bounded_real(item, fmt::format("grid.{}", field), min, max, inclusive));
-                }
-            }
-        };
-        const auto ints = [&](const char* field, std::vector<int>& out, std::int64_t max) {
-            if (const YAML::Node node = grid[field]) {
-                out.clear();
-                for (const auto& item : values(node, fmt::format("grid.{}", field))) {
-                    out.push_back(bounded_int(item, fmt::format("grid.{}", field), 1, max));
-                }
-            }
-        };
-        const auto names = [&](const char* field, auto& out, const auto& table) {
-            if (const YAML::Node node = grid[field]) {
-                out.clear();
-                for (const auto& item : values(node, fmt::format("grid.{}", field))) {
-                    const std::string name = scalar(item, field);
-                    const auto value = table.find(name);
-                    if (!value) {
-                        fail(item,
-                             fmt::format("grid.{}", field),
-                             fmt::format("unknown {} '{}' (expected {})",
-                                         table.what(),
-                                         name,
-                                         table.allowed()));
-                    }
-                    out.push_back(*value);
-                }
-            }
-        };
-        constexpr double kUnbounded = 1e300;
-        constexpr int kMaxBatchSize = 1 << 24;
-        constexpr int kMaxEpochs = 10'000'000;
-        reals("learning_rate", spec.learning_rates, 0.0, kUnbounded, false);
-        ints("batch_size", spec.batch_sizes, kMaxBatchSize);
-        names("optimizer", spec.optimizers, common::kOptimizerNames);
-        reals("momentum", spec.momenta, 0.0, 1.0, true);
-        reals("l1", spec.l1s, 0.0, kUnbounded, true);
-        reals("l2", spec.l2s, 0.0, kUnbounded, true);
-        reals("label_noise", spec.label_noises, 0.0, 1.0, true);
-        ints("epochs", spec.epochs, kMaxEpochs);
-        reals("test_fraction", spec.test_fractions, 0.0, 1.0, false);
-        reals("validation_fraction", spec.validation_fractions, 0.0, 1.0, true);
-        names("backend", spec.backends, common::kBackendNames);
-    }
-
-    std::vector<SweepCondition> conditions(const YAML::Node& node, std::string_view field) const {
-        std::vector<SweepCondition> result;
-        if (!node) {
-            return result;
-        }
-        if (!node.IsSequence()) {
-            fail(node, field, "expected a list of conditions such as - {learning_rate: 0.0001}");
-        }
-        for (const auto& entry : node) {
-            if (!entry.IsMap() || entry.size() == 0) {
-                fail(entry, field, "each condition is a map of grid fields to values");
-            }
-            check_keys(entry, grid_keys(), field);
-            SweepCondition condition;
-            for (const auto& pair : entry) {
-                const std::string key = pair.first.Scalar();
-                for (const auto& item : values(pair.second, fmt::format("{}.{}", field, key))) {
-                    condition.allowed[key].push_back(condition_value(item, key, field));
-                }
-            }
-            result.push_back(std::move(condition));
-        }
-        return result;
-    }
-
-    // Numbers are compared in canonical form; names as written.
-    std::string condition_value(const YAML::Node& item,
-                                const std::string& key,
-                                std::string_view field) const {
-        if (is_one_of(named_fields(), key)) {
-            return scalar(item, fmt::format("{}.{}", field, key));
-        }
-        return canonical_value(real(item, fmt::format("{}.{}", field, key)));
-    }
 
     SweepSpec parse_sweep(const YAML::Node& node) const {
         if (!node.IsMap()) {
@@ -254,12 +135,185 @@ public:
         spec.drop_if = conditions(node["drop_if"], "drop_if");
         return spec;
     }
+
+private:
+    // One value of `field` (of type Field) from a YAML scalar; `where` names it in errors.
+    template <typename Field>
+    Field value(const YAML::Node& item, std::string_view field, std::string_view where) const {
+        if constexpr (std::is_same_v<Field, std::string>) {
+            std::string name = scalar(item, where);
+            if (!common::find_dataset(name)) {
+                fail(item,
+                     where,
+                     fmt::format(
+                         "unknown dataset '{}' (known: {})", name, common::known_dataset_names()));
+            }
+            return name;
+        } else if constexpr (std::is_same_v<Field, bool>) {
+            bool flag = false;
+            if (!YAML::convert<bool>::decode(item, flag)) {
+                fail(item,
+                     where,
+                     fmt::format("'{}' is neither true nor false", scalar(item, where)));
+            }
+            return flag;
+        } else if constexpr (std::is_enum_v<Field>) {
+            const std::string name = scalar(item, where);
+            const auto& table = common::names_of(Field{});
+            const auto found = table.find(name);
+            if (!found) {
+                fail(item,
+                     where,
+                     fmt::format(
+                         "unknown {} '{}' (expected {})", table.what(), name, table.allowed()));
+            }
+            return *found;
+        } else if constexpr (std::is_same_v<Field, std::int64_t>) {
+            // size, the only 64-bit field: any positive count
+            const std::int64_t count = integer(item, where);
+            if (count <= 0) {
+                fail(item, where, fmt::format("{} is not a positive parameter count", count));
+            }
+            return count;
+        } else if constexpr (std::is_same_v<Field, int>) {
+            const NumberRange& range = range_of(field);
+            return bounded_int(item,
+                               where,
+                               static_cast<std::int64_t>(range.min),
+                               static_cast<std::int64_t>(range.max) - 1);
+        } else {
+            static_assert(std::is_same_v<Field, double>, "a field type sweep files cannot read");
+            const NumberRange& range = range_of(field);
+            return bounded_real(item, where, range.min, range.max, range.min_inclusive);
+        }
+    }
+
+    // size's values: a list, or every power of two in {powers_of_two: [FIRST, LAST]}.
+    std::vector<std::int64_t> sizes(const YAML::Node& node) const {
+        if (!node.IsMap()) {
+            std::vector<std::int64_t> result;
+            for (const auto& item : values(node, "grid.size")) {
+                result.push_back(value<std::int64_t>(item, "size", "grid.size"));
+            }
+            return result;
+        }
+        const YAML::Node range = node["powers_of_two"];
+        if (node.size() != 1 || !range || !range.IsSequence() || range.size() != 2) {
+            fail(node, "grid.size", "expected a list of sizes or {powers_of_two: [FIRST, LAST]}");
+        }
+        const int first = bounded_int(range[0], "grid.size.powers_of_two", 0, kMaxPowerOfTwo);
+        const int last = bounded_int(range[1], "grid.size.powers_of_two", 0, kMaxPowerOfTwo);
+        if (first > last) {
+            fail(node,
+                 "grid.size.powers_of_two",
+                 fmt::format("[{}, {}] is an empty range", first, last));
+        }
+        std::vector<std::int64_t> result;
+        for (int exponent = first; exponent <= last; ++exponent) {
+            result.push_back(std::int64_t{1} << exponent);
+        }
+        return result;
+    }
+
+    void parse_grid(const YAML::Node& grid, SweepSpec& spec) const {
+        if (!grid || !grid.IsMap()) {
+            fail(grid,
+                 "grid",
+                 "missing: a sweep needs a grid with at least dataset, shape, depth and size");
+        }
+        reject_execution_keys(grid, "grid");
+        check_keys(grid, grid_keys(), "grid");
+        for (const std::string_view required : required_keys()) {
+            if (!grid[std::string(required)]) {
+                fail(grid, fmt::format("grid.{}", required), "missing");
+            }
+        }
+        std::size_t index = 0;
+        common::for_each_experiment_field([&](const auto& entry) {
+            using Field = typename std::decay_t<decltype(entry)>::Type;
+            parse_axis<Field>(grid, entry.name, axis_at<Field>(spec.grid, index));
+            ++index;
+        });
+    }
+
+    template <typename Field>
+    void parse_axis(const YAML::Node& grid, std::string_view name, std::vector<Field>& out) const {
+        const YAML::Node node = grid[std::string(name)];
+        if (!node) {
+            return;  // the default stays
+        }
+        if constexpr (std::is_same_v<Field, std::int64_t>) {
+            out = sizes(node);
+        } else {
+            out.clear();
+            const std::string where = fmt::format("grid.{}", name);
+            for (const auto& item : values(node, where)) {
+                out.push_back(value<Field>(item, name, where));
+            }
+        }
+    }
+
+    std::vector<SweepCondition> conditions(const YAML::Node& node, std::string_view field) const {
+        std::vector<SweepCondition> result;
+        if (!node) {
+            return result;
+        }
+        if (!node.IsSequence()) {
+            fail(node, field, "expected a list of conditions such as - {learning_rate: 0.0001}");
+        }
+        for (const auto& entry : node) {
+            if (!entry.IsMap() || entry.size() == 0) {
+                fail(entry, field, "each condition is a map of grid fields to values");
+            }
+            reject_execution_keys(entry, field);
+            check_keys(entry, grid_keys(), field);
+            SweepCondition condition;
+            for (const auto& pair : entry) {
+                const std::string key = pair.first.Scalar();
+                for (const auto& item : values(pair.second, fmt::format("{}.{}", field, key))) {
+                    condition.allowed[key].push_back(condition_value(item, key, field));
+                }
+            }
+            result.push_back(std::move(condition));
+        }
+        return result;
+    }
+
+    // A filter's value as common::field_text writes the field, to compare with a point's.
+    std::string condition_value(const YAML::Node& item,
+                                const std::string& key,
+                                std::string_view field) const {
+        const std::string where = fmt::format("{}.{}", field, key);
+        std::string text;
+        common::for_each_experiment_field([&](const auto& entry) {
+            using Field = typename std::decay_t<decltype(entry)>::Type;
+            if (entry.name == key) {
+                text = common::field_text(value<Field>(item, key, where));
+            }
+        });
+        return text;
+    }
+
+    void reject_execution_keys(const YAML::Node& map, std::string_view where) const {
+        for (const auto& pair : map) {
+            if (pair.first.IsScalar() && pair.first.Scalar() == "backend") {
+                fail(pair.first, fmt::format("{}.backend", where), std::string(kNotAField));
+            }
+        }
+    }
 };
 
 }  // namespace
 
-std::string canonical_value(double value) {
-    return fmt::format("{}", value);
+SweepGrid default_grid() {
+    SweepGrid grid;
+    const common::ExperimentConfig defaults;
+    std::size_t index = 0;
+    common::visit_experiment_fields(defaults, [&](std::string_view /*name*/, const auto& value) {
+        axis_at<std::decay_t<decltype(value)>>(grid, index) = {value};
+        ++index;
+    });
+    return grid;
 }
 
 std::vector<SweepSpec> parse_sweeps(std::string_view yaml_text, std::string_view source) {

@@ -5,8 +5,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <type_traits>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -17,18 +18,11 @@
 namespace joulesweep::coordinator {
 namespace {
 
-// The text a filter compares for one field of a point (see SweepCondition): names as
-// written, numbers in canonical form.
+// The text a filter compares for one field of a point (see SweepCondition).
 std::string field_text(const common::ExperimentConfig& config, const std::string& field) {
     std::string text;
     common::visit_experiment_fields(config, [&](std::string_view name, const auto& value) {
-        if (name != field) {
-            return;
-        }
-        using Field = std::decay_t<decltype(value)>;
-        if constexpr (std::is_arithmetic_v<Field>) {
-            text = canonical_value(static_cast<double>(value));
-        } else {
+        if (name == field) {
             text = common::field_text(value);
         }
     });
@@ -76,53 +70,62 @@ void check_point(const SweepSpec& sweep, const common::ExperimentConfig& config)
                                           common::canonical_key(config)));
 }
 
-// Visits every point of the sweep's grid (an odometer over the 15 axes).
+// The order the grid is walked in, slowest axis first: the study's axes (dataset, shape,
+// depth, size), then the other fields in the field list's order. It decides the order of
+// new experiments, and so which runs are claimed first among equal priorities.
+std::array<std::size_t, common::kExperimentFieldCount> walk_order() {
+    using common::ExperimentConfig;
+    std::array<std::size_t, common::kExperimentFieldCount> order{
+        common::experiment_field_index<&ExperimentConfig::dataset>(),
+        common::experiment_field_index<&ExperimentConfig::shape>(),
+        common::experiment_field_index<&ExperimentConfig::depth>(),
+        common::experiment_field_index<&ExperimentConfig::size>()};
+    std::size_t next = 4;
+    for (std::size_t field = 0; field < order.size(); ++field) {
+        if (std::find(order.begin(), order.begin() + 4, field) == order.begin() + 4) {
+            order.at(next++) = field;
+        }
+    }
+    return order;
+}
+
+// Sets every field of `config` to its axis's value at position at[field].
+template <std::size_t... Field>
+void place(common::ExperimentConfig& config,
+           const SweepGrid& grid,
+           const std::array<std::size_t, common::kExperimentFieldCount>& at,
+           std::index_sequence<Field...> /*fields*/) {
+    ((config.*(std::get<Field>(common::kExperimentFields).member) =
+          std::get<Field>(grid)[at[Field]]),
+     ...);
+}
+
+// Visits every point of the sweep's grid (an odometer over the axes, in walk_order()).
 template <typename Visit>
 void for_each_point(const SweepSpec& sweep, Visit&& visit) {
-    const std::array<std::size_t, 15> lengths{sweep.datasets.size(),
-                                              sweep.shapes.size(),
-                                              sweep.depths.size(),
-                                              sweep.sizes.size(),
-                                              sweep.learning_rates.size(),
-                                              sweep.batch_sizes.size(),
-                                              sweep.optimizers.size(),
-                                              sweep.momenta.size(),
-                                              sweep.l1s.size(),
-                                              sweep.l2s.size(),
-                                              sweep.label_noises.size(),
-                                              sweep.epochs.size(),
-                                              sweep.test_fractions.size(),
-                                              sweep.validation_fractions.size(),
-                                              sweep.backends.size()};
-    std::array<std::size_t, 15> at{};
+    constexpr std::size_t kFields = common::kExperimentFieldCount;
+    const std::array<std::size_t, kFields> lengths =
+        std::apply([](const auto&... axis) { return std::array{axis.size()...}; }, sweep.grid);
+    if (std::find(lengths.begin(), lengths.end(), 0) != lengths.end()) {
+        return;
+    }
+    static const std::array<std::size_t, kFields> order = walk_order();
+    std::array<std::size_t, kFields> at{};
     while (true) {
         common::ExperimentConfig config;
-        config.dataset = sweep.datasets[at[0]];
-        config.shape = sweep.shapes[at[1]];
-        config.depth = sweep.depths[at[2]];
-        config.size = sweep.sizes[at[3]];
-        config.learning_rate = sweep.learning_rates[at[4]];
-        config.batch_size = sweep.batch_sizes[at[5]];
-        config.optimizer = sweep.optimizers[at[6]];
-        config.momentum = sweep.momenta[at[7]];
-        config.l1 = sweep.l1s[at[8]];
-        config.l2 = sweep.l2s[at[9]];
-        config.label_noise = sweep.label_noises[at[10]];
-        config.epochs = sweep.epochs[at[11]];
-        config.test_fraction = sweep.test_fractions[at[12]];
-        config.validation_fraction = sweep.validation_fractions[at[13]];
-        config.backend = sweep.backends[at[14]];
+        place(config, sweep.grid, at, std::make_index_sequence<kFields>{});
         visit(config);
-        std::size_t axis = at.size();
-        while (axis > 0) {
-            --axis;
-            if (++at[axis] < lengths[axis]) {
-                break;
-            }
-            at[axis] = 0;
-            if (axis == 0) {
+        std::size_t step = kFields;
+        while (true) {
+            if (step == 0) {
                 return;
             }
+            --step;
+            const std::size_t axis = order.at(step);
+            if (++at.at(axis) < lengths.at(axis)) {
+                break;
+            }
+            at.at(axis) = 0;
         }
     }
 }

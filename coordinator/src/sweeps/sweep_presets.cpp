@@ -124,13 +124,54 @@ drop_if:
   - {optimizer: adam, momentum: 0.9}
 )yaml";
 
+// BUTTER-E's CPU energy batches (make_energy_batch_{2,3,4}): the primary sweep's 13
+// datasets and sizes 2^5-2^24 at its training point, one repetition per enqueue, trained
+// without reshuffling (their batched tf.data input kept one order every epoch). The GPU
+// batches (energy_1, energy_5_*) asked for the same experiments on other hardware, and
+// hardware is not part of an experiment here.
+constexpr std::string_view kEnergy2Cpu = R"yaml(
+label: energy_2_cpu
+repetitions: 1
+grid:
+  dataset: [201_pol, 294_satellite_image, 505_tecator, 529_pollen, 537_houses, adult, banana,
+            connect_4, mnist, nursery, sleep, splice, wine_quality_white]
+  shape: [rectangle, trapezoid, exponential, wide_first_2x, rectangle_residual]
+  depth: [2, 3, 4, 5, 6, 7, 8, 9, 10]
+  size: {powers_of_two: [5, 24]}
+  shuffle: false
+)yaml";
+
+constexpr std::string_view kEnergy3CpuExtraDepths = R"yaml(
+label: energy_3_cpu_extra_depths
+repetitions: 1
+grid:
+  dataset: [201_pol, 294_satellite_image, 505_tecator, 529_pollen, 537_houses, adult, banana,
+            connect_4, mnist, nursery, sleep, splice, wine_quality_white]
+  shape: [rectangle, trapezoid, exponential, wide_first_2x, rectangle_residual]
+  depth: [12, 14, 16, 18, 20]
+  size: {powers_of_two: [5, 24]}
+  shuffle: false
+)yaml";
+
+constexpr std::string_view kEnergy4CpuExtraShapes = R"yaml(
+label: energy_4_cpu_extra_shapes
+repetitions: 1
+grid:
+  dataset: [201_pol, 294_satellite_image, 505_tecator, 529_pollen, 537_houses, adult, banana,
+            connect_4, mnist, nursery, sleep, splice, wine_quality_white]
+  shape: [wide_first_4x, wide_first_8x, wide_first_16x]
+  depth: [2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20]
+  size: {powers_of_two: [5, 24]}
+  shuffle: false
+)yaml";
+
 struct Preset {
     std::string_view name;
     std::string_view text;
     std::string_view summary;
 };
 
-constexpr std::array<Preset, 8> kPresets{{
+constexpr std::array<Preset, 11> kPresets{{
     {"primary",
      kPrimary,
      "BUTTER's main grid: 13 datasets, 8 shapes, depths 2-20, sizes 2^5-2^25, 3000 epochs"},
@@ -157,6 +198,17 @@ constexpr std::array<Preset, 8> kPresets{{
      kOptimizer,
      "Adam, RMSprop and SGD (momentum 0 or 0.9) x 4 learning rates x 4 batch sizes: 13 "
      "datasets, rectangles of depths 2-6, sizes 2^5-2^24"},
+    {"energy_2_cpu",
+     kEnergy2Cpu,
+     "BUTTER-E: 13 datasets, 5 shapes, depths 2-10, sizes 2^5-2^24, 1 repetition, one batch "
+     "order every epoch"},
+    {"energy_3_cpu_extra_depths",
+     kEnergy3CpuExtraDepths,
+     "BUTTER-E: as energy_2_cpu at depths 12-20"},
+    {"energy_4_cpu_extra_shapes",
+     kEnergy4CpuExtraShapes,
+     "BUTTER-E: the wide_first 4x, 8x and 16x shapes at all 14 depths, otherwise as "
+     "energy_2_cpu"},
 }};
 
 }  // namespace

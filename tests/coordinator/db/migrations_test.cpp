@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/run_result.hpp"
 #include "joulesweep/common/topology.hpp"
 
@@ -31,7 +32,90 @@ std::vector<Migration> two_migrations() {
              "CREATE TABLE beta (id integer PRIMARY KEY); INSERT INTO beta VALUES (1);"}};
 }
 
+// The known migrations up to and including `version`.
+std::vector<Migration> migrations_up_to(int version) {
+    std::vector<Migration> some;
+    for (const Migration& migration : known_migrations()) {
+        if (migration.version <= version) {
+            some.push_back(migration);
+        }
+    }
+    return some;
+}
+
+// An experiment as a version-14 binary stored it: the backend in the key and a column.
+void insert_v14_experiment(pqxx::work& transaction,
+                           const std::string& dataset,
+                           const std::string& backend) {
+    const std::string key = "backend=" + backend + ";batch_size=256;dataset=" + dataset +
+                            ";depth=3;epochs=3000;l1=0;l2=0;label_noise=0;learning_rate=0.0001;"
+                            "momentum=0;optimizer=adam;shape=rectangle;size=1024;"
+                            "test_fraction=0.2;validation_fraction=0";
+    transaction.exec_params0(
+        "INSERT INTO experiment (experiment_key, dataset, shape, depth, size, learning_rate, "
+        "batch_size, optimizer, epochs, backend, config) VALUES ($1, $2, 'rectangle', 3, 1024, "
+        "1e-4, 256, 'adam', 3000, $3, jsonb_build_object('dataset', $2::text, 'backend', "
+        "$3::text))",
+        key,
+        dataset,
+        backend);
+}
+
 }  // namespace
+
+TEST_CASE("migration 15: experiments that differed only in backend merge, losing no run",
+          "[coordinator][db]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    MigrationRunner(database, migrations_up_to(14), kSoftware).migrate();
+    database.with_transaction("store version-14 experiments", [](pqxx::work& transaction) {
+        insert_v14_experiment(transaction, "banana", "auto");    // experiment 1
+        insert_v14_experiment(transaction, "banana", "eigen");   // 2: merges into 1
+        insert_v14_experiment(transaction, "mnist", "onednn");   // 3: stays alone
+        insert_v14_experiment(transaction, "banana", "packed");  // 4: merges into 1
+        transaction.exec0(
+            "INSERT INTO run (experiment_id, repetition, seed, status, finished_at) VALUES "
+            "(1, 0, 10, 'done', now()), (1, 1, 11, 'pending', NULL), (2, 0, 20, 'done', now()), "
+            "(2, 1, 21, 'pending', NULL), (3, 0, 30, 'pending', NULL), (4, 0, 40, 'failed', "
+            "now())");
+        transaction.exec0(
+            "INSERT INTO experiment_label VALUES (1, 'primary'), (2, 'primary'), (2, "
+            "'eigen_only'), "
+            "(3, 'primary'), (4, 'packed_only')");
+    });
+    MigrationRunner(database, known_migrations(), kSoftware).migrate();
+    database.with_transaction("read the merged queue", [](pqxx::work& transaction) {
+        common::ExperimentConfig banana;
+        banana.dataset = "banana";
+        CHECK(transaction
+                  .exec1("SELECT string_agg(experiment_id || ' ' || experiment_key, ', ' ORDER BY "
+                         "experiment_id) FROM experiment")[0]
+                  .as<std::string>() == "1 " + common::canonical_key(banana) + ", 3 " + [] {
+            common::ExperimentConfig mnist;
+            mnist.dataset = "mnist";
+            return common::canonical_key(mnist);
+        }());
+        // Every run is kept with its id, seed and status; the moved ones number on.
+        CHECK(transaction
+                  .exec1("SELECT string_agg(format('%s:%s/%s/%s/%s', run_id, experiment_id, "
+                         "repetition, seed, status), ' ' ORDER BY run_id) FROM run")[0]
+                  .as<std::string>() ==
+              "1:1/0/10/done 2:1/1/11/pending 3:1/2/20/done 4:1/3/21/pending 5:3/0/30/pending "
+              "6:1/4/40/failed");
+        CHECK(transaction
+                  .exec1("SELECT string_agg(experiment_id || ' ' || label, ', ' ORDER BY "
+                         "experiment_id, label) FROM experiment_label")[0]
+                  .as<std::string>() == "1 eigen_only, 1 packed_only, 1 primary, 3 primary");
+        CHECK(transaction
+                  .exec1("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                         "'experiment' AND column_name = 'backend'")[0]
+                  .as<int>() == 0);
+        CHECK(transaction
+                  .exec1("SELECT bool_and(shuffle) AND bool_and(config->'shuffle' = 'true') "
+                         "AND NOT bool_or(config ? 'backend') FROM experiment")[0]
+                  .as<bool>());
+    });
+}
 
 TEST_CASE("MigrationRunner: applies every migration to an empty database", "[coordinator][db]") {
     const testing::TestDatabase fresh;

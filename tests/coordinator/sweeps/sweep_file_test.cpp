@@ -39,13 +39,18 @@ TEST_CASE("parse_sweeps: a single sweep with scalars, lists, ranges and defaults
     CHECK(sweep.label == "pollen");
     CHECK(sweep.repetitions == 3);
     CHECK(sweep.priority == 7);
-    CHECK(sweep.datasets == std::vector<std::string>{"529_pollen"});
-    CHECK(sweep.shapes.size() == 2);
-    CHECK(sweep.sizes == std::vector<std::int64_t>{128, 256, 512});
-    CHECK(sweep.learning_rates == std::vector<double>{1e-4});
-    CHECK(sweep.batch_sizes == std::vector<int>{256});
-    CHECK(sweep.epochs == std::vector<int>{3000});
-    CHECK(sweep.optimizers == std::vector<common::OptimizerKind>{common::OptimizerKind::kAdam});
+    using common::ExperimentConfig;
+    CHECK(sweep.values<&ExperimentConfig::dataset>() == std::vector<std::string>{"529_pollen"});
+    CHECK(sweep.values<&ExperimentConfig::shape>().size() == 2);
+    CHECK(sweep.values<&ExperimentConfig::size>() == std::vector<std::int64_t>{128, 256, 512});
+    // Every field the file does not name takes ExperimentConfig's default: BUTTER's
+    // primary sweep point.
+    CHECK(sweep.values<&ExperimentConfig::learning_rate>() == std::vector<double>{1e-4});
+    CHECK(sweep.values<&ExperimentConfig::batch_size>() == std::vector<int>{256});
+    CHECK(sweep.values<&ExperimentConfig::epochs>() == std::vector<int>{3000});
+    CHECK(sweep.values<&ExperimentConfig::optimizer>() ==
+          std::vector<common::OptimizerKind>{common::OptimizerKind::kAdam});
+    CHECK(sweep.values<&ExperimentConfig::shuffle>() == std::vector<bool>{true});
 }
 
 TEST_CASE("parse_sweeps: a list of sweeps with filters", "[coordinator][sweep]") {
@@ -126,9 +131,26 @@ TEST_CASE("read_sweep_file: a missing file is a clear error", "[coordinator][swe
                       "cannot read sweep file /nonexistent/sweep.yaml");
 }
 
-TEST_CASE("canonical_value: equal numbers, equal text", "[coordinator][sweep]") {
-    CHECK(canonical_value(1e-4) == canonical_value(0.0001));
-    CHECK(canonical_value(256) == "256");
+TEST_CASE("parse_sweeps: shuffle takes YAML booleans, and backend is not an experiment field",
+          "[coordinator][sweep]") {
+    const auto sweeps = parse_sweeps(
+        "label: e\ngrid: {dataset: banana, shape: rectangle, depth: 3, size: 64, "
+        "shuffle: [false, true]}\ndrop_if:\n  - {shuffle: no}\n",
+        "sweep.yaml");
+    CHECK(sweeps.at(0).values<&common::ExperimentConfig::shuffle>() ==
+          std::vector<bool>{false, true});
+    CHECK(sweeps.at(0).drop_if.at(0).allowed.at("shuffle") == std::vector<std::string>{"false"});
+    CHECK_THAT(error_of("label: e\ngrid: {dataset: banana, shape: rectangle, depth: 3, "
+                        "size: 64, shuffle: sometimes}"),
+               Catch::Contains("sweep.yaml:2:72: grid.shuffle: 'sometimes' is neither true nor "
+                               "false"));
+    CHECK_THAT(error_of("label: e\ngrid: {dataset: banana, shape: rectangle, depth: 3, "
+                        "size: 64, backend: eigen}"),
+               Catch::Contains("grid.backend: is not part of an experiment") &&
+                   Catch::Contains("joulesweep run --backend NAME"));
+    CHECK_THAT(error_of("label: e\ngrid: {dataset: banana, shape: rectangle, depth: 3, "
+                        "size: 64}\ndrop_if:\n  - {backend: eigen}"),
+               Catch::Contains("drop_if.backend: is not part of an experiment"));
 }
 
 }  // namespace joulesweep::coordinator

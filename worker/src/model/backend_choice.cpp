@@ -29,6 +29,23 @@ bool backend_available(Backend backend) noexcept {
     return backend != Backend::kPacked || packed_gemm_available();
 }
 
+Backend backend_from_flag(std::string_view flag, std::string_view text) {
+    const auto backend = common::kBackendNames.find(text);
+    if (!backend) {
+        throw common::ConfigError(fmt::format("--{}: unknown backend '{}' (expected {})",
+                                              flag,
+                                              text,
+                                              common::kBackendNames.allowed()));
+    }
+    if (!backend_available(*backend)) {
+        throw common::ConfigError(fmt::format(
+            "--{}: {} needs AVX2 and FMA, which this CPU lacks (eigen, onednn and auto run here)",
+            flag,
+            text));
+    }
+    return *backend;
+}
+
 Backend resolve_backend(Backend requested, const NetworkSpec& spec, int batch_size) noexcept {
     if (requested != Backend::kAuto) {
         return requested;

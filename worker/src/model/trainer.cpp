@@ -80,7 +80,7 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     const DataSplit split = split_dataset(
         dataset,
         SplitOptions{config.test_fraction, config.validation_fraction, config.label_noise, seed});
-    const Backend backend = resolve_backend(config.backend, spec, config.batch_size);
+    const Backend backend = resolve_backend(options.backend, spec, config.batch_size);
     RandomStream initialise(derived_seed(seed, RandomPurpose::kInitialise));
     const std::unique_ptr<Mlp> model = make_mlp(backend, spec, initialise);
     Mlp& mlp = *model;
@@ -108,8 +108,12 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     }
     for (int epoch = 1; epoch <= config.epochs && !result.diverged; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
+        // Without shuffle every epoch visits the rows in the split's order, as BUTTER-E's
+        // batched tf.data input did.
         std::iota(order.begin(), order.end(), std::size_t{0});
-        shuffle.shuffle(order);
+        if (config.shuffle) {
+            shuffle.shuffle(order);
+        }
         if (options.on_batch_order) {
             options.on_batch_order(epoch, order);
         }

@@ -1,7 +1,8 @@
 #pragma once
 // One experiment's training configuration: everything that decides what is trained, and
 // so what makes two experiments the same. The enqueuer stores it, the coordinator sends
-// it to a worker, the worker trains it.
+// it to a worker, the worker trains it. How a run is executed (backend, threads) is not
+// part of it: each run records those as provenance (RunResult).
 //
 // Its fields are declared once, in kExperimentFields. The canonical key, the
 // JSON, the wire protocol, the COPY into PostgreSQL and the queue's read-back all walk
@@ -22,11 +23,15 @@
 
 namespace joulesweep::common {
 
+// The defaults are BUTTER's primary sweep point (Adam at 1e-4, batch 256, 3000 epochs,
+// shuffled every epoch), the one set of defaults for sweep files and `train`. A sweep must
+// name dataset, shape, depth and size; `train` needs only the dataset and otherwise trains
+// a 3-layer rectangle of 1024 parameters.
 struct ExperimentConfig {
     std::string dataset;
     Shape shape = Shape::kRectangle;
-    int depth = 0;          // Dense layers including the output layer
-    std::int64_t size = 0;  // target trainable parameters
+    int depth = 3;             // Dense layers including the output layer
+    std::int64_t size = 1024;  // target trainable parameters
     double learning_rate = 1e-4;
     int batch_size = 256;
     OptimizerKind optimizer = OptimizerKind::kAdam;
@@ -37,43 +42,85 @@ struct ExperimentConfig {
     int epochs = 3000;
     double test_fraction = 0.2;
     double validation_fraction = 0.0;
-    Backend backend = Backend::kAuto;
+    bool shuffle = true;  // reshuffle the training rows every epoch (false: BUTTER-E's fixed order)
 
     bool operator==(const ExperimentConfig&) const = default;
 };
 
-// One entry of the field list: a field's name and where it lives.
+// One entry of the field list: a field's name, where it lives and what it means (for
+// `train --help` and error messages).
 template <typename Member>
 struct ExperimentField {
+    using Type = Member;
     std::string_view name;
     Member ExperimentConfig::*member;
+    std::string_view meaning;
 };
 
 template <typename Member>
-constexpr ExperimentField<Member> field(std::string_view name, Member ExperimentConfig::*member) {
-    return {name, member};
+constexpr ExperimentField<Member> field(std::string_view name,
+                                        Member ExperimentConfig::*member,
+                                        std::string_view meaning) {
+    return {name, member, meaning};
 }
 
 // THE field list, in name order (the canonical key's order). A field is a std::string,
-// int, std::int64_t, double, Shape, OptimizerKind or Backend.
-inline constexpr auto kExperimentFields =
-    std::make_tuple(field("backend", &ExperimentConfig::backend),
-                    field("batch_size", &ExperimentConfig::batch_size),
-                    field("dataset", &ExperimentConfig::dataset),
-                    field("depth", &ExperimentConfig::depth),
-                    field("epochs", &ExperimentConfig::epochs),
-                    field("l1", &ExperimentConfig::l1),
-                    field("l2", &ExperimentConfig::l2),
-                    field("label_noise", &ExperimentConfig::label_noise),
-                    field("learning_rate", &ExperimentConfig::learning_rate),
-                    field("momentum", &ExperimentConfig::momentum),
-                    field("optimizer", &ExperimentConfig::optimizer),
-                    field("shape", &ExperimentConfig::shape),
-                    field("size", &ExperimentConfig::size),
-                    field("test_fraction", &ExperimentConfig::test_fraction),
-                    field("validation_fraction", &ExperimentConfig::validation_fraction));
+// bool, int, std::int64_t, double, Shape or OptimizerKind.
+inline constexpr auto kExperimentFields = std::make_tuple(
+    field("batch_size", &ExperimentConfig::batch_size, "training rows per gradient step"),
+    field("dataset", &ExperimentConfig::dataset, "one of BUTTER's 13 datasets"),
+    field("depth", &ExperimentConfig::depth, "Dense layers, the output layer included"),
+    field("epochs", &ExperimentConfig::epochs, "passes over the training rows"),
+    field("l1", &ExperimentConfig::l1, "kernel L1 penalty"),
+    field("l2", &ExperimentConfig::l2, "kernel L2 penalty"),
+    field("label_noise", &ExperimentConfig::label_noise, "fraction of training labels corrupted"),
+    field("learning_rate", &ExperimentConfig::learning_rate, "the optimizer's step size"),
+    field("momentum", &ExperimentConfig::momentum, "rmsprop and sgd only"),
+    field("optimizer", &ExperimentConfig::optimizer, "adam, adagrad, rmsprop or sgd (Keras 2.x)"),
+    field("shape",
+          &ExperimentConfig::shape,
+          "rectangle, trapezoid, exponential, wide_first_{2,4,8,16}x or rectangle_residual"),
+    field("shuffle",
+          &ExperimentConfig::shuffle,
+          "true: a new batch order every epoch; false: the same order every epoch (BUTTER-E)"),
+    field("size", &ExperimentConfig::size, "target number of trainable parameters (within 20%)"),
+    field("test_fraction", &ExperimentConfig::test_fraction, "rows held out as the test set"),
+    field("validation_fraction",
+          &ExperimentConfig::validation_fraction,
+          "rows held out and evaluated after every epoch as validation_* (0: none, as BUTTER)"));
+
+// A tuple with Wrap<T> for each field's type T, in field order: a sweep's grid holds
+// one std::vector of values per field.
+template <template <typename> class Wrap>
+using PerExperimentField = decltype(std::apply(
+    [](const auto&... entry) {
+        return std::tuple<Wrap<typename std::decay_t<decltype(entry)>::Type>...>{};
+    },
+    kExperimentFields));
 
 inline constexpr std::size_t kExperimentFieldCount = std::tuple_size_v<decltype(kExperimentFields)>;
+
+// Calls visit(entry) for every entry of kExperimentFields (its name, member and meaning).
+template <typename Visitor>
+constexpr void for_each_experiment_field(Visitor&& visit) {
+    std::apply([&visit](const auto&... entry) { (visit(entry), ...); }, kExperimentFields);
+}
+
+// The position of a field in kExperimentFields: experiment_field_index<&ExperimentConfig::depth>().
+template <auto Member>
+constexpr std::size_t experiment_field_index() {
+    std::size_t index = 0;
+    std::size_t found = kExperimentFieldCount;
+    for_each_experiment_field([&](const auto& entry) {
+        if constexpr (std::is_same_v<decltype(entry.member), decltype(Member)>) {
+            if (entry.member == Member) {
+                found = index;
+            }
+        }
+        ++index;
+    });
+    return found;
+}
 
 // Calls visit(name, field) for every field of kExperimentFields, in order. `Config` is
 // ExperimentConfig or const ExperimentConfig.
@@ -94,28 +141,25 @@ constexpr const auto& names_of(OptimizerKind /*tag*/) noexcept {
     return kOptimizerNames;
 }
 
-constexpr const auto& names_of(Backend /*tag*/) noexcept {
-    return kBackendNames;
-}
-
 // A field's value as text: names for the closed sets, numbers in their shortest
-// round-trip form ("0.0001", "1e-07", "256").
+// round-trip form ("0.0001", "1e-07", "256"), booleans as true and false.
 std::string field_text(const std::string& value);
+std::string field_text(bool value);
 std::string field_text(int value);
 std::string field_text(std::int64_t value);
 std::string field_text(double value);
 std::string field_text(Shape value);
 std::string field_text(OptimizerKind value);
-std::string field_text(Backend value);
 
-// Parses what field_text() wrote; throws ConfigError naming the field otherwise.
+// Parses what field_text() wrote (and PostgreSQL's t and f for booleans); throws
+// ConfigError naming the field otherwise.
 void parse_field_text(std::string_view field, std::string_view text, std::string& out);
+void parse_field_text(std::string_view field, std::string_view text, bool& out);
 void parse_field_text(std::string_view field, std::string_view text, int& out);
 void parse_field_text(std::string_view field, std::string_view text, std::int64_t& out);
 void parse_field_text(std::string_view field, std::string_view text, double& out);
 void parse_field_text(std::string_view field, std::string_view text, Shape& out);
 void parse_field_text(std::string_view field, std::string_view text, OptimizerKind& out);
-void parse_field_text(std::string_view field, std::string_view text, Backend& out);
 
 // Every field's name, in visit order.
 std::vector<std::string_view> experiment_field_names();

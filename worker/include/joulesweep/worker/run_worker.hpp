@@ -11,6 +11,7 @@
 
 #include "joulesweep/common/communicator.hpp"
 #include "joulesweep/common/protocol.hpp"
+#include "joulesweep/common/training_choices.hpp"
 #include "joulesweep/worker/power/sample_ring.hpp"
 
 namespace joulesweep::worker {
@@ -24,6 +25,7 @@ struct WorkerContext {
     const power::SampleRing* energy_ring = nullptr;
     bool only_training_rank_on_node = false;  // the run gets the node's whole energy
     std::string node_type{};  // stored with the run's energy: common::RunEnergy::node_type
+    common::Backend backend = common::Backend::kAuto;  // `joulesweep run --backend`
 };
 
 // Serves runs until kStop and returns the totals it sent back with kStopped.

@@ -4,47 +4,51 @@
 // Parsing checks every field and value and reports the first problem with its file,
 // line and column; nothing is enqueued from a file that does not parse whole.
 
-#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "joulesweep/common/topology.hpp"
-#include "joulesweep/common/training_choices.hpp"
+#include "joulesweep/common/experiment_config.hpp"
 
 namespace joulesweep::coordinator {
 
 // A filter entry: a point matches when, for every field named, its value is one of the
-// listed values (values compared in canonical text form: 1e-4 equals 0.0001).
+// listed values (each value as common::field_text writes it: 1e-4 equals 0.0001).
 struct SweepCondition {
     std::map<std::string, std::vector<std::string>> allowed;
 };
+
+template <typename T>
+using SweepValues = std::vector<T>;
+
+// The grid: for each experiment field, in the field list's order, the values it takes.
+// Every combination is a point.
+using SweepGrid = common::PerExperimentField<SweepValues>;
+
+// ExperimentConfig's default as the only value of every field.
+SweepGrid default_grid();
 
 struct SweepSpec {
     std::string label;    // BUTTER's "batch": names the sweep in SQL views
     int repetitions = 1;  // runs per experiment, each with its own seed
     int priority = 0;     // higher is claimed first
-    // The grid: every combination of these values is a point.
-    std::vector<std::string> datasets;
-    std::vector<common::Shape> shapes;
-    std::vector<int> depths;
-    std::vector<std::int64_t> sizes;
-    std::vector<double> learning_rates{1e-4};
-    std::vector<int> batch_sizes{256};
-    std::vector<common::OptimizerKind> optimizers{common::OptimizerKind::kAdam};
-    std::vector<double> momenta{0.0};
-    std::vector<double> l1s{0.0};
-    std::vector<double> l2s{0.0};
-    std::vector<double> label_noises{0.0};
-    std::vector<int> epochs{3000};
-    std::vector<double> test_fractions{0.2};
-    std::vector<double> validation_fractions{0.0};
-    std::vector<common::Backend> backends{common::Backend::kAuto};
+    SweepGrid grid = default_grid();
     // Keep a point only if it matches one of keep_if (when there are any) and none of drop_if.
     std::vector<SweepCondition> keep_if;
     std::vector<SweepCondition> drop_if;
+
+    // One field's values: values<&common::ExperimentConfig::depth>().
+    template <auto Member>
+    auto& values() {
+        return std::get<common::experiment_field_index<Member>()>(grid);
+    }
+
+    template <auto Member>
+    const auto& values() const {
+        return std::get<common::experiment_field_index<Member>()>(grid);
+    }
 };
 
 // Parses YAML text; `source` names it in errors ("sweeps.yaml"). Throws ConfigError
@@ -53,8 +57,5 @@ std::vector<SweepSpec> parse_sweeps(std::string_view yaml_text, std::string_view
 
 // Reads and parses a sweep file; a missing or unreadable file is a ConfigError.
 std::vector<SweepSpec> read_sweep_file(const std::filesystem::path& path);
-
-// The canonical text of a grid value for filters: numbers in shortest round-trip form.
-std::string canonical_value(double value);
 
 }  // namespace joulesweep::coordinator

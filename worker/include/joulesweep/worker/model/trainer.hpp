@@ -38,6 +38,9 @@ struct RunInputs {
 };
 
 struct TrainingOptions {
+    // The kernels that train the run (an execution choice, not part of the experiment):
+    // kAuto picks per network (backend_choice.hpp).
+    Backend backend = Backend::kAuto;
     std::function<void(const EpochReport&)> on_epoch;  // called after every epoch; may be empty
     // Called once the data is split and the network built, just before the first epoch,
     // with the training rows of an epoch; may be empty.
