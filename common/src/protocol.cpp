@@ -157,6 +157,7 @@ void put_result(WireWriter& writer, const RunResult& result) {
     writer.put(result.threads);
     writer.put_array(result.widths);
     writer.put(result.parameter_count);
+    writer.put(result.flops_per_epoch);
     writer.put(static_cast<std::uint8_t>(result.diverged ? 1 : 0));
     writer.put_array(result.epoch_wall_s);
     for (const auto& series : result.statistics) {
@@ -186,6 +187,7 @@ RunResult get_result(WireReader& reader) {
     result.threads = reader.get<std::int64_t>("threads");
     result.widths = reader.get_array<std::int64_t>("widths");
     result.parameter_count = reader.get<std::int64_t>("parameter_count");
+    result.flops_per_epoch = reader.get<double>("flops_per_epoch");
     result.diverged = reader.get<std::uint8_t>("diverged") != 0;
     result.epoch_wall_s = reader.get_array<float>("epoch_wall_s");
     for (std::size_t index = 0; index < kStatisticCount; ++index) {

@@ -51,6 +51,7 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     sent.result.threads = 4;
     sent.result.widths = {20, 20, 1};
     sent.result.parameter_count = 501;
+    sent.result.flops_per_epoch = 1.25e9;
     sent.result.diverged = true;
     sent.result.epoch_wall_s = {0.5F, 0.25F};
     for (std::size_t index = 0; index < kStatisticCount; ++index) {
@@ -63,6 +64,7 @@ TEST_CASE("protocol: a result keeps its series, provenance and optional job id",
     CHECK(received.result.widths == sent.result.widths);
     CHECK(received.result.backend == Backend::kOnednn);
     CHECK(received.result.threads == 4);
+    CHECK(received.result.flops_per_epoch == 1.25e9);
     CHECK(received.result.diverged);
     CHECK(received.result.statistics == sent.result.statistics);
 

@@ -20,7 +20,7 @@ namespace {
 
 // The staged columns before the per-epoch statistics, with their types: the order of
 // the tuple stage_results() writes.
-constexpr std::array<std::pair<const char*, const char*>, 20> kFixedColumns{{
+constexpr std::array<std::pair<const char*, const char*>, 21> kFixedColumns{{
     {"run_id", "bigint"},
     {"attempt", "integer"},
     {"seed", "bigint"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<const char*, const char*>, 20> kFixedColumns{{
     {"software", "jsonb"},
     {"widths", "integer[]"},
     {"parameter_count", "bigint"},
+    {"flops_per_epoch", "double precision"},
     {"diverged", "boolean"},
     {"epoch_wall_s", "real[]"},
     {"backend", "text"},
@@ -131,6 +132,7 @@ void stage_results(pqxx::work& transaction, const std::vector<common::RunOutcome
                                            result.software_json,
                                            sql_array(result.widths),
                                            result.parameter_count,
+                                           result.flops_per_epoch,
                                            result.diverged,
                                            sql_array(result.epoch_wall_s),
                                            std::string(common::kBackendNames.name(result.backend)),

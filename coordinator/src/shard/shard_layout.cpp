@@ -115,7 +115,7 @@ Enum take_name(const common::NameTable<Enum, N>& table, const std::byte* element
 // Captureless lambdas: each column says how a row's value goes in and comes back out.
 // The experiment's fields are not listed here: experiment_columns() makes their columns
 // from the field list (common/experiment_config.hpp).
-constexpr std::array<ColumnSpec, 18> kRunOnlyColumns{{
+constexpr std::array<ColumnSpec, 19> kRunOnlyColumns{{
     {"/runs/experiment_id",
      ColumnKind::kInt64,
      0,
@@ -167,6 +167,11 @@ constexpr std::array<ColumnSpec, 18> kRunOnlyColumns{{
      [](RunRow& row, const std::byte* e) {
          row.run.result.host = take_text<256>(e);
      }},
+    {"/runs/flops_per_epoch",
+     ColumnKind::kFloat64,
+     0,
+     [](const RunRow& row, std::byte* e) { put(e, row.run.result.flops_per_epoch); },
+     [](RunRow& row, const std::byte* e) { row.run.result.flops_per_epoch = take<double>(e); }},
     {"/runs/parameter_count",
      ColumnKind::kInt64,
      0,

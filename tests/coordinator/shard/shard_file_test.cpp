@@ -29,6 +29,7 @@ ShardRun sample_run(std::int64_t run_id, int epochs) {
     run.result.host = "node7";
     run.result.widths = {20, static_cast<std::int64_t>(run_id), 1};
     run.result.parameter_count = 501;
+    run.result.flops_per_epoch = 2.5e6 * static_cast<double>(run_id);
     run.result.backend = run_id % 2 == 0 ? common::Backend::kOnednn : common::Backend::kEigen;
     run.result.threads = run_id;
     run.result.diverged = run_id == 2;
@@ -94,6 +95,7 @@ TEST_CASE("ShardWriter: batches read back run by run, with identity and every se
         CHECK(got.result.widths == expected.result.widths);
         CHECK(got.result.backend == expected.result.backend);
         CHECK(got.result.threads == expected.result.threads);
+        CHECK(got.result.flops_per_epoch == expected.result.flops_per_epoch);
         CHECK(got.result.diverged == expected.result.diverged);
         CHECK(got.result.epoch_wall_s == expected.result.epoch_wall_s);
         CHECK(got.result.statistics == expected.result.statistics);

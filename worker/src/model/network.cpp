@@ -1,5 +1,8 @@
 #include "joulesweep/worker/model/network.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "joulesweep/common/topology.hpp"
 
 namespace joulesweep::worker {
@@ -35,6 +38,26 @@ NetworkSpec network_for(const common::ExperimentConfig& config,
     spec.l2 = config.l2;
     spec.parameter_count = topology.parameter_count;
     return spec;
+}
+
+double operations_per_epoch(const NetworkSpec& spec,
+                            std::int64_t train_rows,
+                            std::int64_t evaluated_rows,
+                            int batch_size) {
+    double forward = 0.0;   // per row
+    double backward = 0.0;  // per row
+    double inputs = spec.input_width;
+    for (std::size_t layer = 0; layer < spec.widths.size(); ++layer) {
+        const double outputs = spec.widths[layer];
+        forward += inputs * outputs + outputs;
+        backward += 2.0 * outputs + inputs * outputs + (layer > 0 ? inputs * outputs : 0.0);
+        inputs = outputs;
+    }
+    const auto rows = static_cast<double>(train_rows);
+    const double batches = std::ceil(rows / static_cast<double>(std::max(batch_size, 1)));
+    const auto parameters = static_cast<double>(spec.parameter_count);
+    return rows * (forward + backward) + parameters * (batches + rows) +
+           static_cast<double>(evaluated_rows) * forward;
 }
 
 }  // namespace joulesweep::worker

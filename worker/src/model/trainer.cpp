@@ -93,6 +93,11 @@ common::RunResult train_run(const common::ExperimentConfig& config,
     result.seed = static_cast<std::int64_t>(seed);
     result.widths.assign(spec.widths.begin(), spec.widths.end());
     result.parameter_count = spec.parameter_count;
+    result.flops_per_epoch =
+        operations_per_epoch(spec,
+                             static_cast<std::int64_t>(split.train.rows),
+                             static_cast<std::int64_t>(split.test.rows + split.validation.rows),
+                             config.batch_size);
     result.backend = backend;
     result.threads = compute_threads();
 

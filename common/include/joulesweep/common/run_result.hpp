@@ -107,6 +107,9 @@ struct RunResult {
     std::string software_json;          // {"joulesweep": "0.1.0 (git ...)", "Eigen": "3.4.0", ...}
     std::vector<std::int64_t> widths;
     std::int64_t parameter_count = 0;
+    // Operations per epoch as BUTTER-E counted them (worker/model/network.hpp,
+    // operations_per_epoch): the hardware-independent cost beside the joules.
+    double flops_per_epoch = 0.0;
     bool diverged = false;  // training stopped early on NaN or Inf; arrays hold the epochs done
     std::vector<float> epoch_wall_s;
     // statistics[i] is the per-epoch series of kStatisticNames[i]; every series has one

@@ -41,4 +41,14 @@ struct NetworkSpec {
 // for this dataset's widths.
 NetworkSpec network_for(const common::ExperimentConfig& config, const common::DatasetInfo& dataset);
 
+// The operations of one epoch as BUTTER-E counted them (its 3_standardize.ipynb), with
+// the epoch's exact row counts in place of whole batches: per training row, forward
+// Σ(w_in·w_out + w_out) and backward Σ(2·w_out + w_in·w_out + [not first]·w_in·w_out);
+// per batch, the update's P·(1 + batch rows); per evaluated row (test and validation),
+// forward only. Training metrics come from the training pass itself and add nothing.
+double operations_per_epoch(const NetworkSpec& spec,
+                            std::int64_t train_rows,
+                            std::int64_t evaluated_rows,
+                            int batch_size);
+
 }  // namespace joulesweep::worker
