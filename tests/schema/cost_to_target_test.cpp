@@ -6,6 +6,7 @@
 #include <fstream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,8 +16,10 @@
 
 #include "joulesweep/common/energy_to_target.hpp"
 #include "joulesweep/common/size_choice.hpp"
+#include "joulesweep/common/size_search.hpp"
 #include "joulesweep/coordinator/db/migrations.hpp"
 #include "joulesweep/coordinator/queue/run_queue.hpp"
+#include "joulesweep/coordinator/reports/search_replay.hpp"
 #include "joulesweep/coordinator/sweeps/enqueuer.hpp"
 #include "joulesweep/coordinator/sweeps/sweep_file.hpp"
 #include "joulesweep/coordinator/sweeps/sweep_plan.hpp"
@@ -108,36 +111,40 @@ double query_double(pqxx::work& transaction, const std::string& sql) {
     return row[0].is_null() ? std::numeric_limits<double>::quiet_NaN() : row[0].as<double>();
 }
 
-}  // namespace
+// 2 shapes x 5 sizes of one depth on banana, 3 repetitions each, stored with energy.
+struct StoredGrid {
+    std::map<std::int64_t, StoredRun> runs;        // by run id
+    std::map<std::int64_t, std::int64_t> size_of;  // experiment id -> size
+    std::map<std::int64_t, std::string> group_of;  // experiment id -> group key
+    std::map<std::int64_t, int> repetition_of;     // run id -> repetition
+};
 
-TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same runs",
-          "[schema][db][target]") {
-    const testing::TestDatabase fresh;
-    Database database(fresh.target());
+StoredGrid store_grid(Database& database) {
+    StoredGrid grid;
     MigrationRunner(database, known_migrations(), "joulesweep test").migrate();
     RunQueue queue(database, testing::fast_options());
-    // 2 shapes x 5 sizes of one depth, 3 repetitions: 2 groups on one hardware class.
     const SweepPlan plan = plan_sweeps(parse_sweeps(
         "label: t\nrepetitions: 3\ngrid: {dataset: banana, shape: [rectangle, trapezoid], "
         "depth: 3, size: [64, 128, 256, 512, 1024], epochs: 30}\n",
         "t.yaml"));
     enqueue_plan(database, plan);
-    std::map<std::int64_t, std::int64_t> size_of;  // experiment id -> size
     database.with_transaction("read sizes", [&](pqxx::work& transaction) {
-        for (const auto& row : transaction.exec("SELECT experiment_id, size FROM experiment")) {
-            size_of[row[0].as<std::int64_t>()] = row[1].as<std::int64_t>();
+        for (const auto& row :
+             transaction.exec("SELECT experiment_id, size, group_key FROM experiment")) {
+            grid.size_of[row[0].as<std::int64_t>()] = row[1].as<std::int64_t>();
+            grid.group_of[row[0].as<std::int64_t>()] = row[2].as<std::string>();
         }
     });
     const auto coordinator = queue.register_coordinator(testing::registration("node-1"));
     const std::vector<ClaimedRun> claimed = queue.claim(coordinator, 30);
     REQUIRE(claimed.size() == 30);
     std::mt19937 random(11);
-    std::map<std::int64_t, StoredRun> runs;
     std::vector<common::RunOutcome> outcomes;
     for (const ClaimedRun& claim : claimed) {
-        StoredRun& run = runs[claim.run_id];
+        StoredRun& run = grid.runs[claim.run_id];
+        grid.repetition_of[claim.run_id] = claim.repetition;
         run.experiment_id = claim.experiment_id;
-        run.size = size_of.at(claim.experiment_id);
+        run.size = grid.size_of.at(claim.experiment_id);
         run.test_loss = loss_curve(random, run.size, claim.run_id % 7 == 3);
         for (std::size_t epoch = 0; epoch < run.test_loss.size(); ++epoch) {
             run.net_j.push_back(static_cast<float>(run.size) / 64.0F + 0.25F);
@@ -147,6 +154,18 @@ TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same
         outcomes.push_back(outcome_for(claim, run));
     }
     REQUIRE(queue.complete(coordinator, outcomes).size() == 30);
+    return grid;
+}
+
+}  // namespace
+
+TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same runs",
+          "[schema][db][target]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    const StoredGrid grid = store_grid(database);
+    const auto& runs = grid.runs;
+    const auto& size_of = grid.size_of;
 
     for (const double target : {0.5, 0.35, 0.3, 0.25, 0.18, 0.1}) {
         INFO("target " << target);
@@ -178,10 +197,10 @@ TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same
         }
         std::map<std::string, std::vector<common::SizeCost>> groups;
         database.with_transaction("read group choices", [&](pqxx::work& transaction) {
-            for (const auto& row : transaction.exec_params(
-                     "SELECT experiment_id, group_key, net_j FROM "
-                     "experiment_cost_to_target('banana', $1, 'test')",
-                     target)) {
+            for (const auto& row :
+                 transaction.exec_params("SELECT experiment_id, group_key, net_j FROM "
+                                         "experiment_cost_to_target('banana', $1, 'test')",
+                                         target)) {
                 const auto experiment = row[0].as<std::int64_t>();
                 const double median = common::median_cost(costs.at(experiment));
                 CHECK(row[2].as<double>() == Approx(median).epsilon(1e-9));
@@ -231,6 +250,58 @@ TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same
             CHECK_FALSE(transaction.exec(example).empty());
         }
     });
+}
+
+TEST_CASE("replay_searches: the search replayed on stored runs, as on the same runs in memory",
+          "[schema][db][target]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    const StoredGrid grid = store_grid(database);
+    for (const char* rule : {"proportional(0.01, 2)", "full", "cap(5)"}) {
+        for (const double target : {0.3, 0.2, 0.12}) {
+            INFO(rule << " to " << target);
+            SearchReplayRequest request;
+            request.dataset = "banana";
+            request.monitored = "test";
+            request.spec.target = target;
+            request.spec.start_size = 64;
+            request.spec.max_size = 1024;
+            request.spec.epoch_cap = 30;
+            request.spec.failure = common::parse_failure_rule(rule);
+            const std::vector<GroupReplay> replays = replay_searches(database, request);
+            REQUIRE(replays.size() == 2);
+            for (const GroupReplay& replay : replays) {
+                INFO(replay.group_key);
+                CHECK(replay.sizes == 5);
+                CHECK(replay.replays == 3);
+                std::vector<double> spent;
+                for (int index = 0; index < 3; ++index) {
+                    const auto stored =
+                        [&](std::int64_t size) -> std::optional<common::StoredAttempt> {
+                        for (const auto& [run_id, run] : grid.runs) {
+                            if (grid.group_of.at(run.experiment_id) == replay.group_key &&
+                                run.size == size && grid.repetition_of.at(run_id) == index) {
+                                return common::StoredAttempt{
+                                    common::RunHistory{
+                                        run.test_loss, run.net_j, run.gross_j, run.flops_per_epoch},
+                                    std::isnan(run.test_loss.back())};
+                            }
+                        }
+                        return std::nullopt;
+                    };
+                    const common::SearchOutcome outcome =
+                        common::replay_search(request.spec, stored);
+                    spent.push_back(outcome.size_found ? outcome.net_j : common::kUnreached);
+                }
+                const double median = common::median_cost(spent);
+                if (median == common::kUnreached) {
+                    CHECK(replay.search_j == common::kUnreached);
+                } else {
+                    CHECK(replay.search_j == Approx(median).epsilon(1e-9));
+                }
+            }
+        }
+    }
 }
 
 TEST_CASE("median_cost: the SQL median treats +Infinity as unreached, as the C++ one",

@@ -38,7 +38,7 @@ for word in "--l1 PENALTY" "--l2 PENALTY" "--label-noise FRACTION" "--test-fract
     expect_contains "$out" "$word"
 done
 # Every option names its value, and every default reads as typed.
-for command in "train" "run" "bench energy" "bench training" "energy"; do
+for command in "train" "run" "bench energy" "bench training" "energy" "search"; do
     read -r -a words <<<"$command"
     run_joulesweep "${words[@]}" --help
     expect_status 0 "joulesweep $command --help"
@@ -153,7 +153,7 @@ expect_contains "$out" "Usage: mpirun -n N joulesweep run"
 run_joulesweep help nosuch
 expect_status 2 "joulesweep help nosuch"
 expect_one_line "$err"
-expect_contains "$err" "unknown command 'nosuch' (commands: bench, datasets, db, energy, enqueue, queue, results, run, shard, train, status; see joulesweep help)"
+expect_contains "$err" "unknown command 'nosuch' (commands: bench, datasets, db, energy, enqueue, queue, results, run, search, shard, train, status; see joulesweep help)"
 run_joulesweep help run status
 expect_status 2 "joulesweep help run status"
 expect_contains "$err" "help: give one command"

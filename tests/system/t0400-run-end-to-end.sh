@@ -114,6 +114,28 @@ expect_contains "$out" "energy: estimate: 10 W per busy core"
     fail "experiment_energy_to_test_loss"
 [[ $(fresh_query "SELECT sum(runs_reaching) FROM dataset_energy_to_test_loss(-1)") == 0 ]] ||
     fail "dataset_energy_to_test_loss"
+# Train for less on the stored runs: every run's progress is stored (migration 0016), and
+# the size search replayed on them (sizes 32 to 512; only 512 is stored, the rest are
+# skipped) finds 512 in each of the 4 banana groups at the cost E* names: R = 1.
+[[ $(fresh_query "SELECT count(*) FROM run_progress WHERE monitored = 'test' AND epochs = 4") == 16 ]] ||
+    fail "run_progress: $(fresh_query "SELECT run_id, monitored, epochs FROM run_progress")"
+[[ $(fresh_query "SELECT count(*) FROM group_size_choice('banana', 1e9, 'test') WHERE s_opt = 512 AND s_min = 512 AND q = 1") == 4 ]] ||
+    fail "group_size_choice: $(fresh_query "SELECT * FROM group_size_choice('banana', 1e9, 'test')")"
+run_joulesweep --db "$FRESH_DB" search replay --dataset banana --target 1e9 --monitored test --max-size 512 \
+    --energy gross
+expect_status 0 "search replay"
+expect_contains "$out" "Size search replayed on banana to test loss 1e+09 (proportional(0.001, 16), gross joules)"
+expect_contains "$out" "R = search / E* over 4 groups: median 1, R <= 2 in 100%"
+expect_contains "$out" "Q = s_opt / s_min over 4 groups: median 1, Q <= 4 in 100%"
+[[ $(grep -Ec "^ *(rectangle|trapezoid) +[23] +adam .* 512 +[0-9.e+-]+ +512 +512 +1 +1$" <<<"$out") == 4 ]] ||
+    fail "search replay should find 512 for 4 groups: $out"
+run_joulesweep --db "$FRESH_DB" search replay --dataset banana
+expect_status 2 "search replay without a target"
+expect_contains "$err" "search replay: give --dataset NAME and --target LOSS"
+run_joulesweep --db "$FRESH_DB" search replay --dataset banana --target 1 --failure "patience(3)"
+expect_status 2 "search replay with an unknown rule"
+expect_contains "$err" "failure rule 'patience(3)': expected proportional(DELTA, PATIENCE), full"
+
 run_joulesweep shard "$shard"
 expect_status 0 "shard"
 expect_contains "$out" "16 runs"

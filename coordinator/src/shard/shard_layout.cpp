@@ -171,7 +171,9 @@ constexpr std::array<ColumnSpec, 19> kRunOnlyColumns{{
      ColumnKind::kFloat64,
      0,
      [](const RunRow& row, std::byte* e) { put(e, row.run.result.flops_per_epoch); },
-     [](RunRow& row, const std::byte* e) { row.run.result.flops_per_epoch = take<double>(e); }},
+     [](RunRow& row, const std::byte* e) {
+         row.run.result.flops_per_epoch = take<double>(e);
+     }},
     {"/runs/parameter_count",
      ColumnKind::kInt64,
      0,

@@ -56,6 +56,7 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
 int run_queue_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_results_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_run_command(const std::vector<std::string>& arguments, CommandContext& context);
+int run_search_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_shard_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_train_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_status_command(const std::vector<std::string>& arguments, CommandContext& context);

@@ -1,0 +1,187 @@
+#include "joulesweep/coordinator/reports/search_replay.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "joulesweep/common/energy_to_target.hpp"
+#include "joulesweep/common/error.hpp"
+#include "joulesweep/coordinator/db/sql_array.hpp"
+
+namespace joulesweep::coordinator {
+namespace {
+
+// The monitored series, the joules per epoch and the rest, ordered so that one group's
+// runs arrive together, by size and repetition.
+constexpr const char* kStoredRunsSql = R"sql(
+SELECT e.group_key, p.hardware, e.size, r.repetition,
+       array_to_string(CASE WHEN $2 = 'test' THEN s.test_loss ELSE s.validation_loss END, ' '),
+       array_to_string(s.energy_net_j, ' '), array_to_string(s.energy_gross_j, ' '),
+       coalesce(s.flops_per_epoch, 0), s.diverged
+FROM result s
+JOIN run r USING (run_id)
+JOIN experiment e USING (experiment_id)
+JOIN run_progress p ON p.run_id = s.run_id AND p.monitored = $2
+WHERE e.dataset = $1 AND s.energy_net_j IS NOT NULL
+  AND (cardinality($3::text[]) = 0 OR e.shape = ANY ($3::text[]))
+  AND (cardinality($4::int[]) = 0 OR e.depth = ANY ($4::int[]))
+ORDER BY e.group_key, p.hardware, e.size, r.repetition)sql";
+
+// "0.5 NaN 0.25" as floats (PostgreSQL writes NaN and Infinity so; from_chars reads them).
+std::vector<float> numbers(std::string_view text) {
+    std::vector<float> values;
+    while (!text.empty()) {
+        const std::size_t space = text.find(' ');
+        const std::string_view item = text.substr(0, space);
+        float value = 0.0F;
+        const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), value);
+        if (error != std::errc() || end != item.data() + item.size()) {
+            throw common::DatabaseError(
+                fmt::format("search replay: '{}' in a stored series is not a number", item));
+        }
+        values.push_back(value);
+        text = space == std::string_view::npos ? std::string_view() : text.substr(space + 1);
+    }
+    return values;
+}
+
+struct StoredRun {
+    std::vector<float> loss;
+    std::vector<float> net_j;
+    std::vector<float> gross_j;
+    double flops_per_epoch = 0.0;
+    bool diverged = false;
+};
+
+// One group on one hardware class: size -> its runs, by repetition.
+using GroupRuns = std::map<std::int64_t, std::map<int, StoredRun>>;
+
+double median_of(std::vector<double> values) {
+    return common::median_cost(std::move(values));
+}
+
+// The run as the search sees it: its monitored loss and the joules the request compares.
+common::RunHistory history_of(const StoredRun& run, bool gross) {
+    const std::vector<float>& joules = gross ? run.gross_j : run.net_j;
+    return common::RunHistory{run.loss, joules, joules, run.flops_per_epoch};
+}
+
+GroupReplay replay_group(const std::string& group_key,
+                         const std::string& hardware,
+                         const GroupRuns& runs,
+                         const common::SearchSpec& spec,
+                         bool gross) {
+    GroupReplay replay;
+    replay.group_key = group_key;
+    replay.hardware = hardware;
+    replay.sizes = static_cast<int>(runs.size());
+    int replays = 0;
+    for (const auto& [size, by_repetition] : runs) {
+        replays = std::max(replays, static_cast<int>(by_repetition.size()));
+    }
+    replay.replays = replays;
+
+    // E*, s_opt, s_min from the same runs: each size's median cost to the target.
+    std::vector<common::SizeCost> costs;
+    for (const auto& [size, by_repetition] : runs) {
+        std::vector<double> net;
+        for (const auto& [repetition, run] : by_repetition) {
+            net.push_back(common::cost_to_target(history_of(run, gross), spec.target).net_j);
+        }
+        costs.push_back({size, median_of(net)});
+    }
+    replay.choice = common::choose_size(costs);
+
+    // Replay i uses the i-th stored repetition of every size (by repetition number).
+    std::vector<double> spent;
+    std::vector<double> epochs;
+    std::vector<std::pair<double, std::int64_t>> found;
+    for (int index = 0; index < replays; ++index) {
+        const auto stored = [&](std::int64_t size) -> std::optional<common::StoredAttempt> {
+            const auto at_size = runs.find(size);
+            if (at_size == runs.end() || static_cast<int>(at_size->second.size()) <= index) {
+                return std::nullopt;
+            }
+            const StoredRun& run = std::next(at_size->second.begin(), index)->second;
+            return common::StoredAttempt{history_of(run, gross), run.diverged};
+        };
+        const common::SearchOutcome outcome = common::replay_search(spec, stored);
+        const double cost = outcome.size_found ? outcome.net_j : common::kUnreached;
+        spent.push_back(cost);
+        epochs.push_back(outcome.epochs);
+        if (outcome.size_found) {
+            ++replay.replays_found;
+            found.emplace_back(cost, *outcome.size_found);
+        }
+    }
+    replay.search_j = median_of(spent);
+    replay.search_epochs = median_of(epochs);
+    if (replay.search_j != common::kUnreached && !found.empty()) {
+        std::sort(found.begin(), found.end());
+        replay.size_found = found[(found.size() - 1) / 2].second;
+    }
+    if (replay.search_j != common::kUnreached && replay.choice.minimum_cost != common::kUnreached &&
+        replay.choice.minimum_cost > 0) {
+        replay.ratio = replay.search_j / replay.choice.minimum_cost;
+    }
+    return replay;
+}
+
+}  // namespace
+
+std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayRequest& request) {
+    if (request.monitored != "test" && request.monitored != "validation") {
+        throw common::ConfigError(
+            fmt::format("search replay: monitored series '{}' (expected validation or test)",
+                        request.monitored));
+    }
+    if (request.energy != "net" && request.energy != "gross") {
+        throw common::ConfigError(
+            fmt::format("search replay: energy '{}' (expected net or gross)", request.energy));
+    }
+    const bool gross = request.energy == "gross";
+    std::vector<std::int64_t> depths(request.depths.begin(), request.depths.end());
+    return database.with_transaction(
+        "read stored runs for a search replay", [&](pqxx::work& transaction) {
+            transaction.exec0("SET TRANSACTION READ ONLY");
+            const pqxx::result rows = transaction.exec_params(kStoredRunsSql,
+                                                              request.dataset,
+                                                              request.monitored,
+                                                              sql_array(request.shapes),
+                                                              sql_array(depths));
+            std::vector<GroupReplay> replays;
+            std::string group_key;
+            std::string hardware;
+            GroupRuns runs;
+            const auto flush = [&] {
+                if (!runs.empty()) {
+                    replays.push_back(replay_group(group_key, hardware, runs, request.spec, gross));
+                }
+                runs.clear();
+            };
+            for (const auto& row : rows) {
+                const auto key = row[0].as<std::string>();
+                const auto kind = row[1].as<std::string>();
+                if (key != group_key || kind != hardware) {
+                    flush();
+                    group_key = key;
+                    hardware = kind;
+                }
+                StoredRun& run = runs[row[2].as<std::int64_t>()][row[3].as<int>()];
+                run.loss = numbers(row[4].c_str());
+                run.net_j = numbers(row[5].c_str());
+                run.gross_j = numbers(row[6].c_str());
+                run.flops_per_epoch = row[7].as<double>();
+                run.diverged = row[8].as<bool>();
+            }
+            flush();
+            return replays;
+        });
+}
+
+}  // namespace joulesweep::coordinator
