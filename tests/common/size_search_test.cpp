@@ -42,7 +42,7 @@ struct Grid {
         }
         const std::vector<float>& per_epoch = joules.at(size);
         return StoredAttempt{RunHistory{found->second, per_epoch, per_epoch, 10.0},
-                             diverged.count(size) != 0 && diverged.at(size)};
+                             diverged.contains(size) && diverged.at(size)};
     }
 };
 

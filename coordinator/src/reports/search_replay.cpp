@@ -111,13 +111,14 @@ GroupReplay replay_group(const std::string& group_key,
             return common::StoredAttempt{history_of(run, gross), run.diverged};
         };
         const common::SearchOutcome outcome = common::replay_search(spec, stored);
-        const double cost = outcome.size_found ? outcome.net_j : common::kUnreached;
-        spent.push_back(cost);
         epochs.push_back(outcome.epochs);
-        if (outcome.size_found) {
-            ++replay.replays_found;
-            found.emplace_back(cost, *outcome.size_found);
+        if (!outcome.size_found) {
+            spent.push_back(common::kUnreached);
+            continue;
         }
+        spent.push_back(outcome.net_j);
+        ++replay.replays_found;
+        found.emplace_back(outcome.net_j, *outcome.size_found);
     }
     replay.search_j = median_of(spent);
     replay.search_epochs = median_of(epochs);

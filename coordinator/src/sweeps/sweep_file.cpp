@@ -284,11 +284,11 @@ private:
                                 const std::string& key,
                                 std::string_view field) const {
         const std::string where = fmt::format("{}.{}", field, key);
-        std::string text;
+        std::string text = scalar(item, where);  // a filter value is a scalar, whatever the field
         common::for_each_experiment_field([&](const auto& entry) {
             using Field = typename std::decay_t<decltype(entry)>::Type;
             if (entry.name == key) {
-                text = common::field_text(value<Field>(item, key, where));
+                text = common::field_text(this->template value<Field>(item, key, where));
             }
         });
         return text;
