@@ -4,7 +4,6 @@
 -- improvements over 3000 epochs, falling towards a floor that shrinks with size, with
 -- noise per run, and cumulative joules that grow with size.
 \set ON_ERROR_STOP on
-ALTER TABLE result DISABLE TRIGGER result_progress;
 INSERT INTO coordinator (host, pid, worker_count, software)
 VALUES ('bench', 1, 1, 'bench') RETURNING coordinator_id AS coordinator \gset
 
@@ -51,7 +50,6 @@ FROM run r
 JOIN experiment e USING (experiment_id)
 CROSS JOIN LATERAL (SELECT random() + r.run_id * 0 AS noise) AS n;
 
-ALTER TABLE result ENABLE TRIGGER result_progress;
 VACUUM ANALYZE experiment;
 VACUUM ANALYZE run;
 VACUUM ANALYZE run_progress;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 
 namespace joulesweep::common {
 
@@ -48,6 +49,31 @@ CostToTarget cost_to_target(const RunHistory& run, double target) {
         cost.flops = run.flops_per_epoch * *cost.epoch;
     }
     return cost;
+}
+
+LossStaircase progress_of(const RunHistory& run) {
+    LossStaircase progress;
+    const bool measured = !run.net_j.empty();
+    float best = std::numeric_limits<float>::infinity();
+    double net = 0.0;
+    double gross = 0.0;
+    for (std::size_t index = 0; index < run.monitored_loss.size(); ++index) {
+        if (measured) {
+            net += index < run.net_j.size() ? static_cast<double>(run.net_j[index]) : 0.0;
+            gross += index < run.gross_j.size() ? static_cast<double>(run.gross_j[index]) : 0.0;
+        }
+        const float loss = run.monitored_loss[index];
+        if (!std::isnan(loss) && loss < best) {
+            best = loss;
+            progress.improved_epoch.push_back(static_cast<int>(index) + 1);
+            progress.best_loss.push_back(best);
+            if (measured) {
+                progress.net_j.push_back(net);
+                progress.gross_j.push_back(gross);
+            }
+        }
+    }
+    return progress;
 }
 
 double median_cost(std::vector<double> costs) {

@@ -5,10 +5,12 @@
 -- Q = s_opt / s_min.
 --
 -- Questions are answered from run_progress, one row per run and monitored series
--- (test, and validation where the run has validation rows), written by a trigger as
--- each result is stored: the epochs at which the best-so-far loss improved, that loss,
--- and the cumulative joules there. A target's first epoch is then a search over a few
--- dozen improvements instead of a scan of every epoch of every run.
+-- (test, and validation where the run has validation rows): the epochs at which the
+-- best-so-far loss improved, that loss, and the cumulative joules there. The coordinator
+-- writes a result's rows in the statement that stores it (computed in C++,
+-- common::progress_of); progress_of() below computes the same from a stored result, for
+-- the results stored before this migration. A target's first epoch is then a search over
+-- a few dozen improvements instead of a scan of every epoch of every run.
 
 -- Operations per epoch (BUTTER-E's count, worker/model/network.hpp); NULL for results
 -- stored before this migration.
@@ -36,7 +38,8 @@ CREATE TABLE run_progress (
 );
 CREATE INDEX run_progress_by_dataset ON run_progress (dataset, monitored, experiment_id);
 
--- The progress row of one series of one result.
+-- The progress row of one series of one result, as common::progress_of computes it (the
+-- tests compare the two).
 CREATE FUNCTION progress_of(r result, series real[], monitored text) RETURNS run_progress
 LANGUAGE sql IMMUTABLE AS $$
 SELECT r.run_id,
@@ -68,29 +71,6 @@ FROM (
 ) AS s
 WHERE s.improved
 $$;
-
-CREATE FUNCTION record_run_progress() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    experiment bigint;
-    dataset_name text;
-BEGIN
-    SELECT r.experiment_id, e.dataset INTO experiment, dataset_name
-    FROM run r JOIN experiment e USING (experiment_id)
-    WHERE r.run_id = NEW.run_id;
-    INSERT INTO run_progress
-    SELECT (p).run_id, (p).monitored, experiment, dataset_name, (p).hardware, (p).epochs,
-           (p).improved_epoch, (p).best_loss, (p).net_j, (p).gross_j, (p).flops_per_epoch
-    FROM (SELECT progress_of(NEW, NEW.test_loss, 'test') AS p
-          UNION ALL
-          SELECT progress_of(NEW, NEW.validation_loss, 'validation')
-          WHERE cardinality(NEW.validation_loss) > 0) AS both_series;
-    RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER result_progress AFTER INSERT ON result
-    FOR EACH ROW EXECUTE FUNCTION record_run_progress();
 
 -- Results stored before this migration.
 INSERT INTO run_progress

@@ -59,6 +59,23 @@ TEST_CASE("cost_to_target: joules and operations up to and including the epoch",
     CHECK(cost_to_target(RunHistory{diverged, joules, joules, 1.0}, 0.5).net_j == kUnreached);
 }
 
+TEST_CASE("progress_of: the epochs where best-so-far fell, with the joules spent by then",
+          "[common][target]") {
+    const std::vector<float> loss{kNaN, 0.9F, 0.95F, 0.7F, 0.7F, kNaN, 0.6F};
+    const std::vector<float> net{1.0F, 1.0F, 1.0F, 1.0F, 1.0F, 1.0F, 1.0F};
+    const std::vector<float> gross{2.0F, 2.0F, 2.0F, 2.0F, 2.0F, 2.0F, 2.0F};
+    const LossStaircase progress = progress_of(RunHistory{loss, net, gross, 0.0});
+    CHECK(progress.improved_epoch == std::vector<int>{2, 4, 7});  // an equal loss is no fall
+    CHECK(progress.best_loss == std::vector<float>{0.9F, 0.7F, 0.6F});
+    CHECK(progress.net_j == std::vector<double>{2.0, 4.0, 7.0});
+    CHECK(progress.gross_j == std::vector<double>{4.0, 8.0, 14.0});
+    // Without joules the staircase has none; a target is reached at a staircase's first
+    // entry at or below it, as first_epoch_reaching says.
+    const LossStaircase unmeasured = progress_of(RunHistory{loss, {}, {}, 0.0});
+    CHECK(unmeasured.net_j.empty());
+    CHECK(first_epoch_reaching(loss, 0.7) == 4);
+}
+
 TEST_CASE("median_cost: percentile_cont(0.5), unreached as +infinity", "[common][target]") {
     CHECK(median_cost({3.0, 1.0, 2.0}) == 2.0);
     CHECK(median_cost({4.0, 1.0, 2.0, 3.0}) == 2.5);

@@ -166,6 +166,19 @@ TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same
     const StoredGrid grid = store_grid(database);
     const auto& runs = grid.runs;
     const auto& size_of = grid.size_of;
+    // The coordinator's staircases (C++) equal what the migration computes for results
+    // stored before it (SQL), value for value.
+    database.with_transaction("compare staircases", [](pqxx::work& transaction) {
+        CHECK(query_double(transaction, "SELECT count(*) FROM run_progress") == 30);
+        CHECK(query_double(
+                  transaction,
+                  "SELECT count(*) FROM result s JOIN run_progress p ON p.run_id = s.run_id "
+                  "CROSS JOIN LATERAL (SELECT (progress_of(s, s.test_loss, 'test')).*) AS q "
+                  "WHERE q.improved_epoch IS DISTINCT FROM p.improved_epoch "
+                  "OR q.best_loss IS DISTINCT FROM p.best_loss OR q.net_j IS DISTINCT FROM "
+                  "p.net_j OR q.gross_j IS DISTINCT FROM p.gross_j OR q.hardware IS DISTINCT "
+                  "FROM p.hardware OR q.epochs IS DISTINCT FROM p.epochs") == 0);
+    });
 
     for (const double target : {0.5, 0.35, 0.3, 0.25, 0.18, 0.1}) {
         INFO("target " << target);

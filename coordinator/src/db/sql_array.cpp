@@ -11,7 +11,8 @@
 namespace joulesweep::coordinator {
 namespace {
 
-void append_float(std::string& text, float value) {
+template <typename Real>
+void append_float(std::string& text, Real value) {
     if (std::isnan(value)) {
         text += "NaN";
     } else if (std::isinf(value)) {
@@ -49,7 +50,17 @@ std::string array_literal(const Values& values, Append append) {
 }  // namespace
 
 std::string sql_array(const std::vector<float>& values) {
-    return array_literal(values, append_float);
+    return array_literal(values, append_float<float>);
+}
+
+std::string sql_array(const std::vector<double>& values) {
+    return array_literal(values, append_float<double>);
+}
+
+std::string sql_array(const std::vector<int>& values) {
+    return array_literal(values, [](std::string& text, int value) {
+        fmt::format_to(std::back_inserter(text), "{}", value);
+    });
 }
 
 std::string sql_array_nan_as_null(const std::vector<float>& values) {

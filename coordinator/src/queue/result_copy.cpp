@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "joulesweep/common/energy_to_target.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/run_result.hpp"
 #include "joulesweep/coordinator/db/sql_array.hpp"
@@ -105,6 +106,58 @@ std::array<std::string, common::kStatisticCount> statistic_columns(
     return columns;
 }
 
+// Each staged result's progress rows (migration 0016's run_progress without the columns
+// the store statement looks up).
+constexpr const char* kCreateIncomingProgressSql = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS incoming_progress (
+    run_id bigint, attempt integer, monitored text, hardware text, epochs integer,
+    improved_epoch integer[], best_loss real[], net_j double precision[],
+    gross_j double precision[], flops_per_epoch double precision
+) ON COMMIT DELETE ROWS)sql";
+
+// The hardware class run_progress groups by: node type and energy source.
+std::string hardware_of(const common::RunResult& result) {
+    if (!result.energy) {
+        return "/none";
+    }
+    return result.energy->node_type + "/" + result.energy->source;
+}
+
+// COPYs the progress of each result's test series, and validation series when it has one.
+void stage_progress(pqxx::work& transaction, const std::vector<common::RunOutcome>& outcomes) {
+    pqxx::stream_to stream(transaction, "incoming_progress");
+    for (const common::RunOutcome& outcome : outcomes) {
+        const common::RunResult& result = outcome.result;
+        EnergyRecord energy;
+        if (result.energy) {
+            energy = energy_record(*result.energy, result.epoch_wall_s.size());
+        }
+        for (const auto& [monitored, index] :
+             {std::pair{"test", common::kTestLossIndex},
+              std::pair{"validation", common::kValidationOffset}}) {
+            const std::vector<float>& loss = result.statistics.at(index);
+            if (loss.empty() && common::may_be_empty(index)) {
+                continue;
+            }
+            const common::LossStaircase progress =
+                common::progress_of(common::RunHistory{loss, energy.net_j, energy.gross_j, 0.0});
+            const Text net = result.energy ? Text(sql_array(progress.net_j)) : Text();
+            const Text gross = result.energy ? Text(sql_array(progress.gross_j)) : Text();
+            stream << std::make_tuple(outcome.run_id,
+                                      outcome.attempt,
+                                      std::string(monitored),
+                                      hardware_of(result),
+                                      static_cast<std::int64_t>(loss.size()),
+                                      sql_array(progress.improved_epoch),
+                                      sql_array(progress.best_loss),
+                                      net,
+                                      gross,
+                                      result.flops_per_epoch);
+        }
+    }
+    stream.complete();
+}
+
 }  // namespace
 
 void create_incoming_result(pqxx::work& transaction) {
@@ -118,6 +171,7 @@ void create_incoming_result(pqxx::work& transaction) {
     transaction.exec0("SET LOCAL client_min_messages = warning");  // quiet "already exists"
     transaction.exec0(fmt::format(
         "CREATE TEMP TABLE IF NOT EXISTS incoming_result ({}) ON COMMIT DELETE ROWS", columns));
+    transaction.exec0(kCreateIncomingProgressSql);
 }
 
 void stage_results(pqxx::work& transaction, const std::vector<common::RunOutcome>& outcomes) {
@@ -141,6 +195,7 @@ void stage_results(pqxx::work& transaction, const std::vector<common::RunOutcome
             fixed, energy_columns(result), std::tuple_cat(statistic_columns(outcome)));
     }
     stream.complete();
+    stage_progress(transaction, outcomes);
 }
 
 const std::string& store_staged_results_sql() {
@@ -158,6 +213,16 @@ WITH won AS (
     FROM incoming_result i JOIN won USING (run_id)
     ON CONFLICT (run_id) DO NOTHING
     RETURNING run_id
+), progress AS (
+    INSERT INTO run_progress (run_id, monitored, experiment_id, dataset, hardware, epochs,
+                              improved_epoch, best_loss, net_j, gross_j, flops_per_epoch)
+    SELECT p.run_id, p.monitored, r.experiment_id, e.dataset, p.hardware, p.epochs,
+           p.improved_epoch, p.best_loss, p.net_j, p.gross_j, p.flops_per_epoch
+    FROM incoming_progress p
+    JOIN stored USING (run_id)
+    JOIN won USING (run_id)
+    JOIN run r ON r.run_id = p.run_id AND r.attempt = p.attempt
+    JOIN experiment e ON e.experiment_id = r.experiment_id
 ), stored_before AS (
     SELECT s.run_id FROM result s
     JOIN (SELECT DISTINCT run_id, attempt FROM incoming_result) AS c USING (run_id)

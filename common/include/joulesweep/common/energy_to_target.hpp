@@ -47,6 +47,19 @@ struct RunHistory {
 
 CostToTarget cost_to_target(const RunHistory& run, double target);
 
+// A run's progress on one monitored series, as run_progress stores it (migration 0016):
+// the epochs (1-based) at which the best-so-far loss fell, that loss, and the cumulative
+// joules at those epochs (empty when the run has no joules). A target's first epoch is
+// the first entry whose loss is at or below it.
+struct LossStaircase {
+    std::vector<int> improved_epoch;
+    std::vector<float> best_loss;
+    std::vector<double> net_j;
+    std::vector<double> gross_j;
+};
+
+LossStaircase progress_of(const RunHistory& run);
+
 // The median as PostgreSQL's percentile_cont(0.5) computes it (the mean of the two
 // middle values of an even count), with kUnreached as +infinity: finite only when more
 // than half of the values are. Empty input gives kUnreached.

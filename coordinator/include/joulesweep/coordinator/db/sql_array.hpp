@@ -11,6 +11,8 @@
 namespace joulesweep::coordinator {
 
 std::string sql_array(const std::vector<float>& values);
+std::string sql_array(const std::vector<double>& values);
+std::string sql_array(const std::vector<int>& values);
 // The same with NaN written as NULL: for series where NaN means "not known".
 std::string sql_array_nan_as_null(const std::vector<float>& values);
 std::string sql_array(const std::vector<std::int64_t>& values);
