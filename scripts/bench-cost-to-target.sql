@@ -39,16 +39,18 @@ FROM run;
 INSERT INTO run_progress (run_id, monitored, experiment_id, dataset, hardware, epochs,
                           improved_epoch, best_loss, net_j, gross_j, flops_per_epoch)
 SELECT r.run_id, 'test', r.experiment_id, e.dataset, 'bench CPU (2 CPUs)/rapl_sysfs', 3000,
-       ARRAY(SELECT i * 75 FROM generate_series(1, 40) AS i),
-       ARRAY(SELECT (0.6 / log(2, e.size) + 0.5 * exp(-i / (4.0 + log(2, e.size) / 4))
-                     + 0.02 * n.noise)::real
-             FROM generate_series(1, 40) AS i),
-       ARRAY(SELECT i * 75 * (0.5 + e.size / 1e5) FROM generate_series(1, 40) AS i),
-       ARRAY(SELECT i * 75 * (20 + e.size / 1e5) FROM generate_series(1, 40) AS i),
+       (SELECT array_agg(greatest(1, (i - 1) * 75) ORDER BY i) FROM generate_series(1, 40) AS i),
+       (SELECT array_agg((0.6 / k.log_size + 0.5 * exp(-i / (4.0 + k.log_size / 4))
+                          + 0.02 * k.noise)::real ORDER BY i)
+        FROM generate_series(1, 40) AS i),
+       (SELECT array_agg(i * 75 * k.net_w ORDER BY i) FROM generate_series(1, 40) AS i),
+       (SELECT array_agg(i * 75 * (k.net_w + 19.5) ORDER BY i) FROM generate_series(1, 40) AS i),
        6.0 * 4e4 * e.size
 FROM run r
 JOIN experiment e USING (experiment_id)
-CROSS JOIN LATERAL (SELECT random() + r.run_id * 0 AS noise) AS n;
+CROSS JOIN LATERAL (SELECT ln(e.size::float8) / ln(2.0::float8) AS log_size,
+                           0.5 + e.size / 1e5 AS net_w,
+                           random() + r.run_id * 0 AS noise) AS k;
 
 VACUUM ANALYZE experiment;
 VACUUM ANALYZE run;

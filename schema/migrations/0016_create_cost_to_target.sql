@@ -153,18 +153,20 @@ WITH cost AS (
            CASE energy WHEN 'net' THEN x.net_j WHEN 'gross' THEN x.gross_j
                        WHEN 'flops' THEN x.flops END AS cost
     FROM experiment_cost_to_target(dataset_name, target, monitored_series) x
+), ranked AS (
+    SELECT c.*, row_number() OVER (PARTITION BY c.group_key, c.hardware
+                                   ORDER BY c.cost, c.size) AS cheapest
+    FROM cost c
+    WHERE c.cost IS NOT NULL
 )
-SELECT c.group_key, c.hardware, count(*), count(*) FILTER (WHERE c.cost < 'Infinity'),
-       min(c.cost),
-       (SELECT o.size FROM cost o WHERE o.group_key = c.group_key AND o.hardware = c.hardware
-          AND o.cost < 'Infinity' ORDER BY o.cost, o.size LIMIT 1),
-       min(c.size) FILTER (WHERE c.cost < 'Infinity'),
-       (SELECT o.size FROM cost o WHERE o.group_key = c.group_key AND o.hardware = c.hardware
-          AND o.cost < 'Infinity' ORDER BY o.cost, o.size LIMIT 1)::double precision
-         / min(c.size) FILTER (WHERE c.cost < 'Infinity')
-FROM cost c
-WHERE c.cost IS NOT NULL
-GROUP BY c.group_key, c.hardware
+SELECT r.group_key, r.hardware, count(*), count(*) FILTER (WHERE r.cost < 'Infinity'),
+       min(r.cost),
+       min(r.size) FILTER (WHERE r.cheapest = 1 AND r.cost < 'Infinity'),
+       min(r.size) FILTER (WHERE r.cost < 'Infinity'),
+       (min(r.size) FILTER (WHERE r.cheapest = 1 AND r.cost < 'Infinity'))::double precision
+         / min(r.size) FILTER (WHERE r.cost < 'Infinity')
+FROM ranked r
+GROUP BY r.group_key, r.hardware
 $$;
 
 -- BUTTER-E's 200 target levels for a dataset (its 6_energy_loss_plots.ipynb): from the
