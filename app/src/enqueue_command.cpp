@@ -1,10 +1,11 @@
 // `joulesweep enqueue FILE | --preset NAME [--dry-run]`: validate, plan and write a sweep.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <iostream>
-#include <iterator>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -110,21 +111,30 @@ void print_presets() {
         width = std::max(width, name.size());
     }
     const auto line = [width](std::string_view name,
-                              const coordinator::SweepPlan& plan,
+                              std::size_t experiments,
+                              std::int64_t runs,
                               std::string_view what) {
         std::cout << fmt::format(
-            "{:<{}}{:>13}{:>13}  {}\n", name, width + 2, plan.experiments.size(), plan.runs, what);
+            "{:<{}}{:>13}{:>13}  {}\n", name, width + 2, experiments, runs, what);
     };
     std::cout << fmt::format(
         "{:<{}}{:>13}{:>13}  {}\n", "preset", width + 2, "experiments", "runs", "what");
-    std::vector<coordinator::SweepSpec> every;
+    // The union from the plans' keys: an experiment once, with its most repetitions.
+    std::unordered_map<std::string, int> repetitions_by_key;
     for (const auto name : coordinator::preset_names()) {
-        std::vector<coordinator::SweepSpec> sweeps =
-            coordinator::parse_sweeps(*coordinator::preset_text(name), std::string(name));
-        line(name, coordinator::plan_sweeps(sweeps), *coordinator::preset_summary(name));
-        std::move(sweeps.begin(), sweeps.end(), std::back_inserter(every));
+        const coordinator::SweepPlan plan = coordinator::plan_sweeps(
+            coordinator::parse_sweeps(*coordinator::preset_text(name), std::string(name)));
+        line(name, plan.experiments.size(), plan.runs, *coordinator::preset_summary(name));
+        for (const coordinator::PlannedExperiment& experiment : plan.experiments) {
+            int& repetitions = repetitions_by_key[experiment.key];
+            repetitions = std::max(repetitions, experiment.repetitions);
+        }
     }
-    line("all", coordinator::plan_sweeps(every), "every preset above, each experiment once");
+    std::int64_t runs = 0;
+    for (const auto& [key, repetitions] : repetitions_by_key) {
+        runs += repetitions;
+    }
+    line("all", repetitions_by_key.size(), runs, "every preset above, each experiment once");
 }
 
 }  // namespace

@@ -66,11 +66,15 @@ expect_contains "$out" "enqueued 0 new experiments"
 run_joulesweep enqueue --list-presets
 expect_status 0 "enqueue --list-presets"
 # One line each, with what it would enqueue and what it varies.
-for preset in primary 300_epoch 30k_epoch learning_rate label_noise batch_size regularization optimizer; do
+for preset in primary 300_epoch 30k_epoch learning_rate label_noise batch_size regularization optimizer \
+    energy_2_cpu energy_3_cpu_extra_depths energy_4_cpu_extra_shapes; do
     grep -Eq "^$preset +[0-9]+ +[0-9]+  [a-zA-Z0-9']" <<<"$out" ||
         fail "enqueue --list-presets should give $preset a line with its size: $out"
 done
-expect_contains "$out" "primary                 27141       814230  BUTTER's main grid"
+expect_contains "$out" "primary                            27141       814230  BUTTER's main grid"
+expect_contains "$out" "energy_2_cpu                       10312        10312  BUTTER-E: "
+# Their union: an experiment in several presets counts once (docs/sweeps.md, "Totals").
+expect_contains "$out" "all                               244348      5403675  every preset above, each experiment once"
 run_joulesweep enqueue --preset secondary
 expect_status 2 "enqueue --preset secondary"
 expect_contains "$err" "unknown preset 'secondary'"
