@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/size_search.hpp"
 
 namespace joulesweep::common {
 namespace {
@@ -67,6 +68,14 @@ std::string field_text(OptimizerKind value) {
     return std::string(kOptimizerNames.name(value));
 }
 
+std::string field_text(WorkKind value) {
+    return std::string(kWorkKindNames.name(value));
+}
+
+std::string field_text(MonitoredSeries value) {
+    return std::string(kMonitoredSeriesNames.name(value));
+}
+
 void parse_field_text(std::string_view /*field*/, std::string_view text, std::string& out) {
     out = std::string(text);
 }
@@ -101,6 +110,14 @@ void parse_field_text(std::string_view field, std::string_view text, OptimizerKi
     parse_name(kOptimizerNames, field, text, out);
 }
 
+void parse_field_text(std::string_view field, std::string_view text, WorkKind& out) {
+    parse_name(kWorkKindNames, field, text, out);
+}
+
+void parse_field_text(std::string_view field, std::string_view text, MonitoredSeries& out) {
+    parse_name(kMonitoredSeriesNames, field, text, out);
+}
+
 std::vector<std::string_view> experiment_field_names() {
     std::vector<std::string_view> names;
     const ExperimentConfig config;
@@ -123,29 +140,72 @@ std::string experiment_field_list(std::string_view prefix) {
 
 std::string canonical_key(const ExperimentConfig& config) {
     std::string key;
-    visit_experiment_fields(config, [&key](std::string_view name, const auto& value) {
+    const bool search = config.kind == WorkKind::kSearch;
+    for_each_experiment_field([&](const auto& entry) {
+        if (entry.scope == FieldScope::kSearch && !search) {
+            return;
+        }
         if (!key.empty()) {
             key += ';';
         }
-        key += name;
+        key += entry.name;
         key += '=';
-        key += field_text(value);
+        key += field_text(config.*(entry.member));
     });
     return key;
 }
 
 std::string to_json(const ExperimentConfig& config) {
     nlohmann::json json = nlohmann::json::object();
-    visit_experiment_fields(config, [&json](std::string_view name, const auto& value) {
-        using Field = std::decay_t<decltype(value)>;
+    const bool search = config.kind == WorkKind::kSearch;
+    for_each_experiment_field([&](const auto& entry) {
+        using Field = typename std::decay_t<decltype(entry)>::Type;
+        if (entry.scope == FieldScope::kSearch && !search) {
+            return;
+        }
+        const Field& value = config.*(entry.member);
         if constexpr (std::is_enum_v<Field>) {
-            json[std::string(name)] = field_text(value);
+            json[std::string(entry.name)] = field_text(value);
         } else {
-            json[std::string(name)] = value;
+            json[std::string(entry.name)] = value;
         }
     });
     return json.dump();
 }
+
+namespace {
+
+// The search fields' problems, through find_problem's `require`.
+template <typename Require>
+void add_search_problems(const ExperimentConfig& c, Require& require) {
+    require(std::isfinite(c.search_target) && c.search_target > 0, "search_target", [&] {
+        return fmt::format("{} is not a loss above 0", c.search_target);
+    });
+    require(std::isfinite(c.search_ladder) && c.search_ladder > 1, "search_ladder", [&] {
+        return fmt::format("{} is not a factor above 1", c.search_ladder);
+    });
+    require(c.search_max_size >= c.size, "search_max_size", [&] {
+        return fmt::format("{} is below the first size {}", c.search_max_size, c.size);
+    });
+    std::string rule_problem;
+    try {
+        const std::string canonical = parse_failure_rule(c.search_failure).text();
+        if (canonical != c.search_failure) {
+            rule_problem = fmt::format("write '{}' as '{}'", c.search_failure, canonical);
+        }
+    } catch (const ConfigError& error) {
+        rule_problem = error.what();
+    }
+    require(rule_problem.empty(), "search_failure", [&] { return rule_problem; });
+    require(c.search_monitored != MonitoredSeries::kValidation || c.validation_fraction > 0,
+            "search_monitored",
+            [] {
+                return std::string(
+                    "validation needs validation_fraction above 0 (or monitor test, as BUTTER)");
+            });
+}
+
+}  // namespace
 
 std::optional<FieldProblem> find_problem(const ExperimentConfig& config) {
     // Each problem's text is formatted only when it is the one reported: a sweep checks
@@ -202,6 +262,18 @@ std::optional<FieldProblem> find_problem(const ExperimentConfig& config) {
                            c.test_fraction,
                            c.validation_fraction);
     });
+    if (c.kind == WorkKind::kSearch) {
+        add_search_problems(c, require);
+    } else {
+        // A search field set on a fixed-size run would be silently ignored.
+        const ExperimentConfig defaults;
+        for_each_experiment_field([&](const auto& entry) {
+            require(
+                entry.scope == FieldScope::kEvery || c.*(entry.member) == defaults.*(entry.member),
+                entry.name,
+                [&] { return std::string("applies only to kind search"); });
+        });
+    }
     return found;
 }
 

@@ -215,6 +215,8 @@ Bytes encode(const RunAssignment& message) {
     writer.put(message.attempt);
     writer.put(message.seed);
     put_config(writer, message.config);
+    writer.put(message.search_attempts_done);
+    writer.put(message.search_reference_j);
     return std::move(writer).take();
 }
 
@@ -232,6 +234,24 @@ Bytes encode(const RunOutcome& message) {
     WireWriter writer;
     writer.put(message.run_id);
     writer.put(message.attempt);
+    put_result(writer, message.result);
+    return std::move(writer).take();
+}
+
+Bytes encode(const SearchAttemptReport& message) {
+    WireWriter writer;
+    writer.put(message.run_id);
+    writer.put(message.attempt);
+    const AttemptRecord& record = message.record;
+    writer.put(record.attempt);
+    writer.put(record.size);
+    writer.put(static_cast<std::int16_t>(record.outcome));
+    writer.put(record.epochs);
+    writer.put(record.best_loss);
+    writer.put(record.net_j);
+    writer.put(record.gross_j);
+    writer.put(record.flops);
+    writer.put(static_cast<std::uint8_t>(message.final ? 1 : 0));
     put_result(writer, message.result);
     return std::move(writer).take();
 }
@@ -275,6 +295,8 @@ RunAssignment decode_assignment(const Bytes& bytes) {
     message.attempt = reader.get<int>("attempt");
     message.seed = reader.get<std::int64_t>("seed");
     message.config = get_config(reader);
+    message.search_attempts_done = reader.get<int>("search_attempts_done");
+    message.search_reference_j = reader.get<double>("search_reference_j");
     reader.expect_end();
     return message;
 }
@@ -298,6 +320,35 @@ RunOutcome decode_outcome(const Bytes& bytes) {
     message.attempt = reader.get<int>("attempt");
     message.result = get_result(reader);
     reader.expect_end();
+    return message;
+}
+
+SearchAttemptReport decode_attempt(const Bytes& bytes) {
+    WireReader reader(bytes, "attempt");
+    SearchAttemptReport message;
+    message.run_id = reader.get<std::int64_t>("run_id");
+    message.attempt = reader.get<int>("attempt");
+    AttemptRecord& record = message.record;
+    record.attempt = reader.get<int>("attempt_number");
+    record.size = reader.get<std::int64_t>("size");
+    const auto outcome = reader.get<std::int16_t>("outcome");
+    record.outcome = static_cast<AttemptOutcome>(outcome);
+    if (kAttemptOutcomeNames.name(record.outcome) == "unknown") {
+        throw MpiError(fmt::format("malformed attempt: unknown outcome value {}", outcome));
+    }
+    record.epochs = reader.get<int>("epochs");
+    record.best_loss = reader.get<double>("best_loss");
+    record.net_j = reader.get<double>("net_j");
+    record.gross_j = reader.get<double>("gross_j");
+    record.flops = reader.get<double>("flops");
+    message.final = reader.get<std::uint8_t>("final") != 0;
+    message.result = get_result(reader);
+    reader.expect_end();
+    if (static_cast<std::size_t>(record.epochs) != message.result.epoch_wall_s.size()) {
+        throw MpiError(fmt::format("malformed attempt: {} epochs with {} epoch times",
+                                   record.epochs,
+                                   message.result.epoch_wall_s.size()));
+    }
     return message;
 }
 

@@ -7,7 +7,11 @@
 
 namespace joulesweep::testing {
 
-// Valid: common::validate() passes.
+// Valid: common::validate() passes. A search (kind is the last of its names).
 common::ExperimentConfig every_field_set();
+
+// A fixed-size run: every field that applies to one differs from its default, the
+// search-only fields keep theirs.
+common::ExperimentConfig every_run_field_set();
 
 }  // namespace joulesweep::testing

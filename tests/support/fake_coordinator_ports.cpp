@@ -82,6 +82,22 @@ std::optional<std::vector<std::int64_t>> FakeQueue::complete(
     return accepted;
 }
 
+std::optional<bool> FakeQueue::store_attempt(std::int64_t /*id*/,
+                                             const common::SearchAttemptReport& report) {
+    if (!reachable) {
+        return std::nullopt;
+    }
+    if (!held.contains(report.run_id)) {
+        return false;
+    }
+    attempts.emplace_back(report.run_id, report.record.attempt);
+    if (report.final) {
+        held.erase(report.run_id);
+        done.push_back(report.run_id);
+    }
+    return true;
+}
+
 std::optional<std::optional<coordinator::RunTransition>> FakeQueue::fail(
     std::int64_t /*id*/, const common::RunFailure& failure) {
     if (!reachable) {

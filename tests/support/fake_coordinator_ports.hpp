@@ -74,6 +74,8 @@ public:
     std::optional<std::vector<coordinator::RunTransition>> reap_expired() override;
     std::optional<std::vector<std::int64_t>> complete(
         std::int64_t coordinator_id, const std::vector<common::RunOutcome>& outcomes) override;
+    std::optional<bool> store_attempt(std::int64_t coordinator_id,
+                                      const common::SearchAttemptReport& report) override;
     std::optional<std::optional<coordinator::RunTransition>> fail(
         std::int64_t coordinator_id, const common::RunFailure& failure) override;
     std::optional<int> release(std::int64_t coordinator_id,
@@ -92,6 +94,7 @@ public:
     std::vector<int> claim_counts;   // each claim's requested count
     std::vector<int> completion_batches;
     std::vector<common::RunFailure> failures;
+    std::vector<std::pair<std::int64_t, int>> attempts;  // (run, attempt number) stored
     std::vector<std::int64_t> released;
     std::vector<coordinator::RunEpoch> progress;
     std::vector<coordinator::RunTransition> to_reap;  // returned by the next reap

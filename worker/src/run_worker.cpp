@@ -1,18 +1,22 @@
 #include "joulesweep/worker/run_worker.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/shutdown_signals.hpp"
 #include "joulesweep/worker/datasets/dataset_file.hpp"
+#include "joulesweep/worker/model/search_trainer.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
 #include "joulesweep/worker/power/run_energy_recorder.hpp"
 
@@ -124,37 +128,20 @@ private:
     void train(const common::RunAssignment& assignment) {
         const Clock::time_point start = Clock::now();
         try {
-            TrainingOptions options;
-            options.backend = context_.backend;
-            std::optional<power::RunEnergyRecorder> energy;
-            if (context_.energy_ring != nullptr) {
-                energy.emplace(*context_.energy_ring, context_.only_training_rank_on_node);
-                options.on_start = [&](std::int64_t train_rows) {
-                    energy->start_run(train_rows);
-                };
+            if (assignment.config.kind == common::WorkKind::kSearch) {
+                search(assignment);
+            } else {
+                std::optional<power::RunEnergyRecorder> energy;
+                const TrainingOptions options = options_for(assignment, energy);
+                common::RunOutcome outcome{assignment.run_id, assignment.attempt, {}};
+                outcome.result = train_run(assignment.config,
+                                           dataset(assignment.config.dataset),
+                                           static_cast<std::uint64_t>(assignment.seed),
+                                           options);
+                complete(outcome.result, energy);
+                communicator_.send(
+                    kCoordinatorRank, common::MessageTag::kResult, common::encode(outcome));
             }
-            options.on_epoch = [&](const EpochReport& report) {
-                if (energy) {
-                    energy->end_epoch();
-                }
-                after_epoch(assignment, report);
-            };
-            common::RunOutcome outcome{assignment.run_id, assignment.attempt, {}};
-            outcome.result = train_run(assignment.config,
-                                       dataset(assignment.config.dataset),
-                                       static_cast<std::uint64_t>(assignment.seed),
-                                       options);
-            outcome.result.host = context_.host;
-            outcome.result.slurm_job_id = context_.slurm_job_id;
-            outcome.result.software_json = context_.software_json;
-            if (energy) {
-                outcome.result.energy = energy->finish();
-                if (outcome.result.energy) {
-                    outcome.result.energy->node_type = context_.node_type;
-                }
-            }
-            communicator_.send(
-                kCoordinatorRank, common::MessageTag::kResult, common::encode(outcome));
         } catch (const RunCancelled&) {
             communicator_.send(
                 kCoordinatorRank,
@@ -171,6 +158,86 @@ private:
         }
         totals_.training_s += seconds_since(start);
         ++totals_.runs;
+    }
+
+    // A search run: each finished attempt goes to the coordinator as it ends, so that a
+    // search cut off later resumes after it.
+    void search(const common::RunAssignment& assignment) {
+        std::optional<power::RunEnergyRecorder> energy;
+        SearchHooks hooks;
+        hooks.options_for = [&](const common::AttemptRecord& /*attempt*/) {
+            energy.reset();
+            return options_for(assignment, energy);
+        };
+        hooks.on_attempt = [&](common::AttemptRecord record, common::RunResult result, bool final) {
+            if (record.outcome != common::AttemptOutcome::kSkipped) {
+                complete(result, energy);
+                record.net_j = std::numeric_limits<double>::quiet_NaN();
+                record.gross_j = std::numeric_limits<double>::quiet_NaN();
+                if (result.energy) {
+                    record.net_j = total_joules(result.energy->net_j);
+                    record.gross_j = total_joules(result.energy->gross_j);
+                }
+            }
+            const common::SearchAttemptReport report{
+                assignment.run_id, assignment.attempt, record, final, std::move(result)};
+            communicator_.send(
+                kCoordinatorRank, common::MessageTag::kAttempt, common::encode(report));
+        };
+        std::optional<double> reference;
+        if (std::isfinite(assignment.search_reference_j)) {
+            reference = assignment.search_reference_j;
+        }
+        train_search(assignment.config,
+                     dataset(assignment.config.dataset),
+                     assignment.seed,
+                     assignment.search_attempts_done,
+                     reference,
+                     hooks);
+    }
+
+    // What every run and attempt trains with: the job's backend, the node's meter (into
+    // `energy`) and a progress message after every epoch.
+    TrainingOptions options_for(const common::RunAssignment& assignment,
+                                std::optional<power::RunEnergyRecorder>& energy) {
+        TrainingOptions options;
+        options.backend = context_.backend;
+        if (context_.energy_ring != nullptr) {
+            energy.emplace(*context_.energy_ring, context_.only_training_rank_on_node);
+            options.on_start = [&energy](std::int64_t train_rows) {
+                energy->start_run(train_rows);
+            };
+        }
+        options.on_epoch = [this, &energy, &assignment](const EpochReport& report) {
+            if (energy) {
+                energy->end_epoch();
+            }
+            after_epoch(assignment, report);
+        };
+        return options;
+    }
+
+    // Adds the provenance and the measured energy to what the trainer returned.
+    void complete(common::RunResult& result, std::optional<power::RunEnergyRecorder>& energy) {
+        result.host = context_.host;
+        result.slurm_job_id = context_.slurm_job_id;
+        result.software_json = context_.software_json;
+        if (energy) {
+            result.energy = energy->finish();
+            if (result.energy) {
+                result.energy->node_type = context_.node_type;
+            }
+        }
+    }
+
+    static double total_joules(const std::vector<std::vector<float>>& per_domain) {
+        double total = 0.0;
+        for (const auto& epochs : per_domain) {
+            for (const float joules : epochs) {
+                total += static_cast<double>(joules);
+            }
+        }
+        return total;
     }
 
     void after_epoch(const common::RunAssignment& assignment, const EpochReport& report) {

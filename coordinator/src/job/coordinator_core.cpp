@@ -51,6 +51,23 @@ void CoordinatorCore::worker_result(int rank, common::RunOutcome outcome, TimePo
     }
 }
 
+void CoordinatorCore::worker_attempt(int rank, common::SearchAttemptReport report, TimePoint now) {
+    now_ = now;
+    if (report.final) {
+        auto assignment = take_in_flight(rank, report.run_id);
+        if (assignment) {
+            writes_.add_attempt(std::move(*assignment), rank, std::move(report));
+            run_ended(now);
+        }
+        return;
+    }
+    const auto found = in_flight_.find(rank);
+    if (found != in_flight_.end() && found->second.assignment.claim.run_id == report.run_id) {
+        found->second.epoch = 0;  // the next attempt starts
+        writes_.add_attempt(found->second.assignment, rank, std::move(report));
+    }
+}
+
 void CoordinatorCore::worker_failure(int rank, const common::RunFailure& failure, TimePoint now) {
     now_ = now;
     auto assignment = take_in_flight(rank, failure.run_id);

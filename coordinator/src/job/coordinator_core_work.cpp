@@ -186,7 +186,9 @@ bool CoordinatorCore::dispatch() {
                         common::RunAssignment{assignment.claim.run_id,
                                               assignment.claim.attempt,
                                               assignment.claim.seed,
-                                              assignment.config});
+                                              assignment.config,
+                                              assignment.search_attempts_done,
+                                              assignment.search_reference});
         in_flight_.emplace(rank, InFlight{std::move(assignment), 0});
         sent = true;
     }

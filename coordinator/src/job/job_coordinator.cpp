@@ -84,8 +84,20 @@ public:
             load_configs(queue, runs);
             std::vector<Assignment> assignments;
             assignments.reserve(runs.size());
+            std::vector<std::int64_t> searches;
             for (const ClaimedRun& run : runs) {
                 assignments.push_back(Assignment{run, configs_.at(run.experiment_id)});
+                if (assignments.back().config.kind == common::WorkKind::kSearch) {
+                    searches.push_back(run.run_id);
+                }
+            }
+            const auto resume = queue.search_resume(searches);
+            for (Assignment& assignment : assignments) {
+                if (const auto found = resume.find(assignment.claim.run_id);
+                    found != resume.end()) {
+                    assignment.search_attempts_done = found->second.attempts_done;
+                    assignment.search_reference = found->second.reference_operations;
+                }
             }
             return assignments;
         });
@@ -104,6 +116,13 @@ public:
         std::int64_t id, const std::vector<common::RunOutcome>& outcomes) override {
         return connection_.attempt("store results",
                                    [&](RunQueue& queue) { return queue.complete(id, outcomes); });
+    }
+
+    std::optional<bool> store_attempt(std::int64_t id,
+                                      const common::SearchAttemptReport& report) override {
+        return connection_.attempt("store a search attempt", [&](RunQueue& queue) {
+            return queue.store_attempt(id, report);
+        });
     }
 
     std::optional<std::optional<RunTransition>> fail(std::int64_t id,
@@ -203,6 +222,9 @@ bool deliver(CoordinatorCore& core, const common::Envelope& message) {
             return false;
         case common::MessageTag::kResult:
             core.worker_result(rank, common::decode_outcome(message.payload), Clock::now());
+            return true;
+        case common::MessageTag::kAttempt:
+            core.worker_attempt(rank, common::decode_attempt(message.payload), Clock::now());
             return true;
         case common::MessageTag::kFailure:
             core.worker_failure(rank, common::decode_failure(message.payload), Clock::now());

@@ -38,7 +38,7 @@ void PendingWrites::add_result(Assignment assignment,
 }
 
 bool PendingWrites::due(TimePoint now) const {
-    if (!releases_.empty() || !failures_.empty()) {
+    if (!releases_.empty() || !failures_.empty() || !attempts_.empty()) {
         return true;
     }
     return !results_.empty() &&
@@ -48,6 +48,7 @@ bool PendingWrites::due(TimePoint now) const {
 bool PendingWrites::flush(std::int64_t coordinator_id, TimePoint now) {
     bool wrote = write_releases(coordinator_id, now);
     wrote = write_failures(coordinator_id, now) || wrote;
+    wrote = write_attempts(coordinator_id, now) || wrote;
     if (!results_.empty()) {
         wrote = write_results(coordinator_id, now) || wrote;
     }
@@ -58,11 +59,13 @@ void PendingWrites::drop_all() {
     results_.clear();
     failures_.clear();
     releases_.clear();
+    attempts_.clear();
 }
 
 std::string PendingWrites::describe() const {
-    return fmt::format("{} results, {} failures and {} releases",
+    return fmt::format("{} results, {} search attempts, {} failures and {} releases",
                        results_.size(),
+                       attempts_.size(),
                        failures_.size(),
                        releases_.size());
 }
@@ -100,6 +103,53 @@ bool PendingWrites::write_failures(std::int64_t coordinator_id, TimePoint now) {
                                      : "will be retried after a backoff"));
         }
         failures_.pop_front();
+        wrote = true;
+    }
+    return wrote;
+}
+
+bool PendingWrites::write_attempts(std::int64_t coordinator_id, TimePoint now) {
+    bool wrote = false;
+    while (!attempts_.empty()) {
+        const Attempt& pending = attempts_.front();
+        const auto stored = queue_.store_attempt(coordinator_id, pending.report);
+        if (!stored) {
+            break;
+        }
+        const ClaimedRun& claim = pending.assignment.claim;
+        const common::AttemptRecord& record = pending.report.record;
+        if (!*stored) {
+            ++tally_.refused;
+            log_.say(now,
+                     fmt::format("search run {} attempt {} refused by the queue: no longer held "
+                                 "by this coordinator under attempt {} (released or reaped)",
+                                 claim.run_id,
+                                 record.attempt,
+                                 claim.attempt));
+        } else {
+            if (pending.report.result.energy) {
+                tally_.net_energy.add(*pending.report.result.energy,
+                                      pending.report.result.epoch_wall_s.size());
+            }
+            log_.say(now,
+                     fmt::format("search run {} attempt {} on rank {}: {} rep {} at size {}, {} "
+                                 "after {} epochs, best loss {:.5g}{}{}",
+                                 claim.run_id,
+                                 record.attempt,
+                                 pending.rank,
+                                 describe_experiment(pending.assignment.config),
+                                 claim.repetition,
+                                 record.size,
+                                 common::kAttemptOutcomeNames.name(record.outcome),
+                                 record.epochs,
+                                 record.best_loss,
+                                 energy_summary(pending.report.result.energy),
+                                 pending.report.final ? "; the search is done" : ""));
+            if (pending.report.final) {
+                ++tally_.done;
+            }
+        }
+        attempts_.pop_front();
         wrote = true;
     }
     return wrote;

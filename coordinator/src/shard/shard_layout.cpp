@@ -357,14 +357,16 @@ std::vector<ColumnSpec> experiment_columns(std::index_sequence<Index...> /*field
     constexpr std::array kLoads{&load_field<Index>...};
     std::vector<ColumnSpec> columns;
     std::size_t index = 0;
-    const common::ExperimentConfig config;
-    common::visit_experiment_fields(config, [&](std::string_view, const auto& value) {
-        using Field = std::decay_t<decltype(value)>;
-        columns.push_back(ColumnSpec{paths.at(index),
-                                     kind_of<Field>(),
-                                     text_size_of<Field>(),
-                                     kStores.at(index),
-                                     kLoads.at(index)});
+    // A shard holds fixed-size runs only: a search's attempts are in PostgreSQL alone.
+    common::for_each_experiment_field([&](const auto& entry) {
+        using Field = typename std::decay_t<decltype(entry)>::Type;
+        if (entry.scope == common::FieldScope::kEvery) {
+            columns.push_back(ColumnSpec{paths.at(index),
+                                         kind_of<Field>(),
+                                         text_size_of<Field>(),
+                                         kStores.at(index),
+                                         kLoads.at(index)});
+        }
         ++index;
     });
     return columns;

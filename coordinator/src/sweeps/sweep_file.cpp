@@ -16,6 +16,7 @@
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/size_search.hpp"
 
 #include "yaml_reader.hpp"
 
@@ -25,13 +26,49 @@ namespace {
 constexpr int kMaxPowerOfTwo = 40;
 
 const Words& sweep_keys() {
-    static const Words words{"label", "repetitions", "priority", "grid", "keep_if", "drop_if"};
+    static const Words words{
+        "label", "repetitions", "priority", "grid", "search", "keep_if", "drop_if"};
     return words;
 }
 
-// A grid has one axis per experiment field.
+// A grid has one axis per experiment field but the search-only ones, which a sweep's
+// `search:` block sets.
 const Words& grid_keys() {
-    static const Words words = common::experiment_field_names();
+    static const Words words = [] {
+        Words names;
+        common::for_each_experiment_field([&names](const auto& entry) {
+            if (entry.scope == common::FieldScope::kEvery) {
+                names.push_back(entry.name);
+            }
+        });
+        return names;
+    }();
+    return words;
+}
+
+// The keys of a sweep's `search:` block and the fields they set (docs/sweeps.md).
+struct SearchKey {
+    std::string_view key;
+    std::string_view field;
+};
+
+constexpr std::array kSearchKeys{
+    SearchKey{"target", "search_target"},
+    SearchKey{"ladder_factor", "search_ladder"},
+    SearchKey{"start_size", "size"},
+    SearchKey{"max_size", "search_max_size"},
+    SearchKey{"failure", "search_failure"},
+    SearchKey{"monitored", "search_monitored"},
+};
+
+const Words& search_keys() {
+    static const Words words = [] {
+        Words keys;
+        for (const SearchKey& entry : kSearchKeys) {
+            keys.push_back(entry.key);
+        }
+        return keys;
+    }();
     return words;
 }
 
@@ -65,6 +102,8 @@ constexpr std::array kNumberRanges{
     NumberRange{"label_noise", 0, 1, true},
     NumberRange{"learning_rate", 0, kUnbounded, false},
     NumberRange{"momentum", 0, 1, true},
+    NumberRange{"search_ladder", 1, kUnbounded, false},
+    NumberRange{"search_target", 0, kUnbounded, false},
     NumberRange{"test_fraction", 0, 1, false},
     NumberRange{"validation_fraction", 0, 1, true},
 };
@@ -130,7 +169,7 @@ public:
         if (node["priority"]) {
             spec.priority = bounded_int(node["priority"], "priority", -kMaxPriority, kMaxPriority);
         }
-        parse_grid(node["grid"], spec);
+        parse_grid(node["grid"], node["search"], spec);
         spec.keep_if = conditions(node["keep_if"], "keep_if");
         spec.drop_if = conditions(node["drop_if"], "drop_if");
         return spec;
@@ -142,6 +181,13 @@ private:
     Field value(const YAML::Node& item, std::string_view field, std::string_view where) const {
         if constexpr (std::is_same_v<Field, std::string>) {
             std::string name = scalar(item, where);
+            if (field == "search_failure") {
+                try {
+                    return common::parse_failure_rule(name).text();  // one spelling per rule
+                } catch (const common::ConfigError& error) {
+                    fail(item, where, error.what());
+                }
+            }
             if (!common::find_dataset(name)) {
                 fail(item,
                      where,
@@ -169,7 +215,7 @@ private:
             }
             return *found;
         } else if constexpr (std::is_same_v<Field, std::int64_t>) {
-            // size, the only 64-bit field: any positive count
+            // size and search_max_size: any positive count
             const std::int64_t count = integer(item, where);
             if (count <= 0) {
                 fail(item, where, fmt::format("{} is not a positive parameter count", count));
@@ -188,25 +234,27 @@ private:
         }
     }
 
-    // size's values: a list, or every power of two in {powers_of_two: [FIRST, LAST]}.
-    std::vector<std::int64_t> sizes(const YAML::Node& node) const {
+    // A size's values (`where` names them): a list, or every power of two in
+    // {powers_of_two: [FIRST, LAST]}.
+    std::vector<std::int64_t> sizes(const YAML::Node& node,
+                                    std::string_view field,
+                                    const std::string& where) const {
         if (!node.IsMap()) {
             std::vector<std::int64_t> result;
-            for (const auto& item : values(node, "grid.size")) {
-                result.push_back(value<std::int64_t>(item, "size", "grid.size"));
+            for (const auto& item : values(node, where)) {
+                result.push_back(value<std::int64_t>(item, field, where));
             }
             return result;
         }
         const YAML::Node range = node["powers_of_two"];
         if (node.size() != 1 || !range || !range.IsSequence() || range.size() != 2) {
-            fail(node, "grid.size", "expected a list of sizes or {powers_of_two: [FIRST, LAST]}");
+            fail(node, where, "expected a list of sizes or {powers_of_two: [FIRST, LAST]}");
         }
-        const int first = bounded_int(range[0], "grid.size.powers_of_two", 0, kMaxPowerOfTwo);
-        const int last = bounded_int(range[1], "grid.size.powers_of_two", 0, kMaxPowerOfTwo);
+        const std::string range_where = fmt::format("{}.powers_of_two", where);
+        const int first = bounded_int(range[0], range_where, 0, kMaxPowerOfTwo);
+        const int last = bounded_int(range[1], range_where, 0, kMaxPowerOfTwo);
         if (first > last) {
-            fail(node,
-                 "grid.size.powers_of_two",
-                 fmt::format("[{}, {}] is an empty range", first, last));
+            fail(node, range_where, fmt::format("[{}, {}] is an empty range", first, last));
         }
         std::vector<std::int64_t> result;
         for (int exponent = first; exponent <= last; ++exponent) {
@@ -215,7 +263,7 @@ private:
         return result;
     }
 
-    void parse_grid(const YAML::Node& grid, SweepSpec& spec) const {
+    void parse_grid(const YAML::Node& grid, const YAML::Node& search, SweepSpec& spec) const {
         if (!grid || !grid.IsMap()) {
             fail(grid,
                  "grid",
@@ -224,6 +272,14 @@ private:
         reject_execution_keys(grid, "grid");
         check_keys(grid, grid_keys(), "grid");
         for (const std::string_view required : required_keys()) {
+            if (required == "size" && search) {
+                if (grid["size"]) {
+                    fail(grid["size"],
+                         "grid.size",
+                         "a search's sizes come from search.start_size and search.max_size");
+                }
+                continue;
+            }
             if (!grid[std::string(required)]) {
                 fail(grid, fmt::format("grid.{}", required), "missing");
             }
@@ -231,22 +287,58 @@ private:
         std::size_t index = 0;
         common::for_each_experiment_field([&](const auto& entry) {
             using Field = typename std::decay_t<decltype(entry)>::Type;
-            parse_axis<Field>(grid, entry.name, axis_at<Field>(spec.grid, index));
+            const std::string where = fmt::format("grid.{}", entry.name);
+            parse_axis<Field>(
+                grid[std::string(entry.name)], entry.name, where, axis_at<Field>(spec.grid, index));
+            ++index;
+        });
+        if (search) {
+            parse_search(search, spec);
+        }
+    }
+
+    // `search:` makes every point a search (docs/sweeps.md, "Searches").
+    void parse_search(const YAML::Node& search, SweepSpec& spec) const {
+        if (!search.IsMap()) {
+            fail(search,
+                 "search",
+                 "expected a map with target, ladder_factor, start_size, max_size, failure and "
+                 "monitored");
+        }
+        check_keys(search, search_keys(), "search");
+        if (!search["target"]) {
+            fail(search, "search.target", "missing: the monitored loss a search must reach");
+        }
+        spec.values<&common::ExperimentConfig::kind>() = {common::WorkKind::kSearch};
+        spec.values<&common::ExperimentConfig::size>() = {common::SearchSpec{}.start_size};
+        std::size_t index = 0;
+        common::for_each_experiment_field([&](const auto& entry) {
+            using Field = typename std::decay_t<decltype(entry)>::Type;
+            for (const SearchKey& key : kSearchKeys) {
+                if (key.field == entry.name) {
+                    parse_axis<Field>(search[std::string(key.key)],
+                                      entry.name,
+                                      fmt::format("search.{}", key.key),
+                                      axis_at<Field>(spec.grid, index));
+                }
+            }
             ++index;
         });
     }
 
+    // One axis from `node` (absent: the default stays); `where` names it in errors.
     template <typename Field>
-    void parse_axis(const YAML::Node& grid, std::string_view name, std::vector<Field>& out) const {
-        const YAML::Node node = grid[std::string(name)];
+    void parse_axis(const YAML::Node& node,
+                    std::string_view name,
+                    const std::string& where,
+                    std::vector<Field>& out) const {
         if (!node) {
-            return;  // the default stays
+            return;
         }
         if constexpr (std::is_same_v<Field, std::int64_t>) {
-            out = sizes(node);
+            out = sizes(node, name, where);
         } else {
             out.clear();
-            const std::string where = fmt::format("grid.{}", name);
             for (const auto& item : values(node, where)) {
                 out.push_back(value<Field>(item, name, where));
             }

@@ -14,6 +14,7 @@
 
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/size_search.hpp"
 
 namespace joulesweep::coordinator {
 namespace {
@@ -130,6 +131,28 @@ void for_each_point(const SweepSpec& sweep, Visit&& visit) {
     }
 }
 
+// The sizes a point trains: its size, or a search's ladder.
+std::vector<std::int64_t> sizes_of(const common::ExperimentConfig& config) {
+    if (config.kind == common::WorkKind::kSearch) {
+        return common::size_ladder(common::search_spec_of(config));
+    }
+    return {config.size};
+}
+
+// The networks a point would build, skipping sizes that cannot be built within 20%.
+std::vector<common::Topology> buildable_topologies(const common::ExperimentConfig& config,
+                                                   const common::DatasetInfo& dataset) {
+    std::vector<common::Topology> topologies;
+    for (const std::int64_t size : sizes_of(config)) {
+        common::Topology topology = common::search_topology(
+            config.shape, config.depth, size, dataset.input_width, dataset.output_width);
+        if (topology.is_buildable()) {
+            topologies.push_back(std::move(topology));
+        }
+    }
+    return topologies;
+}
+
 }  // namespace
 
 SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
@@ -160,21 +183,24 @@ SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
                 ++buildable;
                 return;
             }
-            common::Topology topology = common::search_topology(config.shape,
-                                                                config.depth,
-                                                                config.size,
-                                                                dataset->input_width,
-                                                                dataset->output_width);
-            if (!topology.is_buildable()) {
+            // A search skips the sizes of its ladder it cannot build, so it is skipped
+            // only when it can build none.
+            std::vector<common::Topology> topologies = buildable_topologies(config, *dataset);
+            if (topologies.empty()) {
                 ++dataset_plan.skipped;
                 ++plan.skipped;
                 return;
             }
             ++buildable;
             index_by_key.emplace(key, plan.experiments.size());
+            std::int64_t parameters = 0;
+            for (const common::Topology& topology : topologies) {
+                parameters += topology.parameter_count;
+            }
             plan.experiments.push_back(PlannedExperiment{config,
                                                          std::move(key),
-                                                         std::move(topology),
+                                                         std::move(topologies.front()),
+                                                         parameters,
                                                          {sweep.label},
                                                          sweep.repetitions,
                                                          sweep.priority});
@@ -199,7 +225,7 @@ SweepPlan plan_sweeps(const std::vector<SweepSpec>& sweeps) {
         const double training_samples =
             static_cast<double>(dataset->rows) *
             (1.0 - experiment.config.test_fraction - experiment.config.validation_fraction);
-        const double work = static_cast<double>(experiment.topology.parameter_count) *
+        const double work = static_cast<double>(experiment.parameters_trained) *
                             experiment.config.epochs * training_samples * experiment.repetitions;
         DatasetPlan& dataset_plan = by_dataset[experiment.config.dataset];
         ++dataset_plan.experiments;

@@ -23,7 +23,7 @@ ShardRun sample_run(std::int64_t run_id, int epochs) {
     run.experiment_id = run_id * 10;
     run.repetition = static_cast<int>(run_id % 3);
     run.attempt = 2;
-    run.config = testing::every_field_set();  // a field the shard forgets shows up
+    run.config = testing::every_run_field_set();  // a field the shard forgets shows up
     run.config.epochs = epochs;
     run.result.seed = run_id + 1000;
     run.result.host = "node7";

@@ -154,3 +154,71 @@ TEST_CASE("parse_sweeps: shuffle takes YAML booleans, and backend is not an expe
 }
 
 }  // namespace joulesweep::coordinator
+
+namespace joulesweep::coordinator {
+
+TEST_CASE("parse_sweeps: a search block makes every point a search over its fields",
+          "[coordinator][sweep]") {
+    const auto sweeps = parse_sweeps(R"yaml(
+label: find
+repetitions: 3
+grid: {dataset: connect_4, shape: rectangle, depth: [3, 4], epochs: 300, validation_fraction: 0.05}
+search:
+  target: [0.6, 0.5]
+  ladder_factor: 4
+  start_size: 64
+  max_size: {powers_of_two: [16, 16]}
+  failure: ["proportional(0.01,16)", full, cap(30), cost_cap(2)]
+  monitored: test
+)yaml",
+                                     "s.yaml");
+    REQUIRE(sweeps.size() == 1);
+    const SweepSpec& spec = sweeps[0];
+    using common::ExperimentConfig;
+    CHECK(spec.values<&ExperimentConfig::kind>() ==
+          std::vector<common::WorkKind>{common::WorkKind::kSearch});
+    CHECK(spec.values<&ExperimentConfig::search_target>() == std::vector<double>{0.6, 0.5});
+    CHECK(spec.values<&ExperimentConfig::search_ladder>() == std::vector<double>{4});
+    CHECK(spec.values<&ExperimentConfig::size>() == std::vector<std::int64_t>{64});
+    CHECK(spec.values<&ExperimentConfig::search_max_size>() == std::vector<std::int64_t>{65536});
+    // One spelling per rule, whatever the file's: the experiment key depends on it.
+    CHECK(spec.values<&ExperimentConfig::search_failure>() ==
+          std::vector<std::string>{"proportional(0.01, 16)", "full", "cap(30)", "cost_cap(2)"});
+    CHECK(spec.values<&ExperimentConfig::search_monitored>() ==
+          std::vector<common::MonitoredSeries>{common::MonitoredSeries::kTest});
+
+    const auto defaults = parse_sweeps(
+        "label: d\ngrid: {dataset: adult, shape: rectangle, depth: 3, validation_fraction: 0.1}\n"
+        "search: {target: 0.4}\n",
+        "d.yaml");
+    CHECK(defaults[0].values<&ExperimentConfig::size>() == std::vector<std::int64_t>{32});
+    CHECK(defaults[0].values<&ExperimentConfig::search_failure>() ==
+          std::vector<std::string>{"proportional(0.001, 16)"});
+}
+
+TEST_CASE("parse_sweeps: a malformed search block gets one error naming the key",
+          "[coordinator][sweep]") {
+    const std::string grid = "label: x\ngrid: {dataset: adult, shape: rectangle, depth: 3}\n";
+    CHECK_THAT(error_of(grid + "search: {ladder_factor: 2}"),
+               Catch::Contains("search.target: missing"));
+    CHECK_THAT(error_of(grid + "search: {target: 0}"),
+               Catch::Contains("search.target: 0 is out of range"));
+    CHECK_THAT(error_of(grid + "search: {target: 0.5, ladder_factor: 1}"),
+               Catch::Contains("search.ladder_factor: 1 is out of range"));
+    CHECK_THAT(error_of(grid + "search: {target: 0.5, failure: sometimes}"),
+               Catch::Contains("search.failure: failure rule 'sometimes': expected"));
+    CHECK_THAT(error_of(grid + "search: {target: 0.5, failure: 'cap(0)'}"),
+               Catch::Contains("cap takes (EPOCHS)"));
+    CHECK_THAT(error_of(grid + "search: {target: 0.5, monitored: train}"),
+               Catch::Contains("search.monitored: unknown monitored series 'train'"));
+    CHECK_THAT(error_of(grid + "search: {target: 0.5, patience: 3}"),
+               Catch::Contains("search: unknown key 'patience'"));
+    CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 3, size: 64}\n"
+                        "search: {target: 0.5}"),
+               Catch::Contains("grid.size: a search's sizes come from search.start_size"));
+    CHECK_THAT(error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 3, size: 64, "
+                        "search_target: 0.5}"),
+               Catch::Contains("grid: unknown key 'search_target'"));
+}
+
+}  // namespace joulesweep::coordinator

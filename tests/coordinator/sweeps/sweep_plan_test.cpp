@@ -89,3 +89,47 @@ TEST_CASE("plan_sweeps: impossible points and empty products are errors", "[coor
 }
 
 }  // namespace joulesweep::coordinator
+
+namespace joulesweep::coordinator {
+
+TEST_CASE("plan_sweeps: a search is planned over its ladder, skipped only if it builds no size",
+          "[coordinator][sweep]") {
+    const auto plan = plan_sweeps(parse_sweeps(R"yaml(
+label: s
+repetitions: 2
+grid: {dataset: mnist, shape: rectangle, depth: 2, epochs: 10, validation_fraction: 0.05}
+search: {target: [0.3, 0.2], start_size: 512, max_size: 4096}
+)yaml",
+                                               "s.yaml"));
+    CHECK(plan.points == 2);
+    CHECK(plan.skipped == 0);
+    REQUIRE(plan.experiments.size() == 2);
+    const PlannedExperiment& first = plan.experiments[0];
+    CHECK(first.config.kind == common::WorkKind::kSearch);
+    CHECK(first.key.find(";kind=search;") != std::string::npos);
+    CHECK(first.key.find(";search_target=0.3;") != std::string::npos);
+    // 512 and 1024 cannot be built for mnist (784 inputs, 10 outputs); 2048 and 4096 can:
+    // the first of them is the planned network, and the work counts both to the epoch cap.
+    CHECK(first.topology.parameter_count == 2395);
+    CHECK(first.parameters_trained > 2395 + 4096 * 8 / 10);
+    CHECK(first.parameters_trained < 2395 + 4096 * 12 / 10);
+    CHECK(plan.work ==
+          Approx(static_cast<double>(first.parameters_trained) * 10 * 70000 * 0.75 * 2 * 2));
+
+    CHECK_THROWS_WITH(plan_sweeps(parse_sweeps(R"yaml(
+label: none
+grid: {dataset: mnist, shape: rectangle, depth: 2, validation_fraction: 0.05}
+search: {target: 0.3, start_size: 32, max_size: 512}
+)yaml",
+                                               "n.yaml")),
+                      Catch::Contains("none of its 1 points can be built"));
+    CHECK_THROWS_WITH(plan_sweeps(parse_sweeps(R"yaml(
+label: unmonitored
+grid: {dataset: mnist, shape: rectangle, depth: 2}
+search: {target: 0.3}
+)yaml",
+                                               "u.yaml")),
+                      Catch::Contains("search_monitored: validation needs validation_fraction"));
+}
+
+}  // namespace joulesweep::coordinator

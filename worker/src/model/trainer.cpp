@@ -141,6 +141,7 @@ common::RunResult train_run(const common::ExperimentConfig& config,
         EpochReport report;
         report.epoch = epoch;
         report.epochs = config.epochs;
+        report.operations = result.flops_per_epoch;
         const auto place = [&report](std::size_t offset, const auto& values) {
             std::copy(values.begin(),
                       values.end(),
@@ -174,6 +175,9 @@ common::RunResult train_run(const common::ExperimentConfig& config,
         }
         if (options.on_epoch) {
             options.on_epoch(report);
+        }
+        if (options.should_stop && options.should_stop(report)) {
+            break;
         }
     }
     if (options.on_trained) {

@@ -43,47 +43,92 @@ struct ExperimentConfig {
     double test_fraction = 0.2;
     double validation_fraction = 0.0;
     bool shuffle = true;  // reshuffle the training rows every epoch (false: BUTTER-E's fixed order)
+    // kSearch: size is the ladder's first size and epochs each attempt's cap; the search_*
+    // fields say the rest (docs/train-for-less.md). A run leaves them at their defaults.
+    WorkKind kind = WorkKind::kRun;
+    double search_target = 0.0;  // the monitored loss to reach
+    double search_ladder = 2.0;  // each size is this many times the one before
+    std::int64_t search_max_size = std::int64_t{1} << 24;
+    std::string search_failure = "proportional(0.001, 16)";  // common::parse_failure_rule
+    MonitoredSeries search_monitored = MonitoredSeries::kValidation;
 
     bool operator==(const ExperimentConfig&) const = default;
 };
 
-// One entry of the field list: a field's name, where it lives and what it means (for
-// `train --help` and error messages).
+// Which experiments a field describes: every one, or only searches (the canonical key
+// names a search-only field for a search alone, so the keys of fixed-size runs do not
+// change as kinds of work are added).
+enum class FieldScope : std::int8_t { kEvery, kSearch };
+
+// One entry of the field list: a field's name, where it lives, what it means (for
+// `train --help` and error messages) and its scope.
 template <typename Member>
 struct ExperimentField {
     using Type = Member;
     std::string_view name;
     Member ExperimentConfig::*member;
     std::string_view meaning;
+    FieldScope scope = FieldScope::kEvery;
 };
 
 template <typename Member>
 constexpr ExperimentField<Member> field(std::string_view name,
                                         Member ExperimentConfig::*member,
-                                        std::string_view meaning) {
-    return {name, member, meaning};
+                                        std::string_view meaning,
+                                        FieldScope scope = FieldScope::kEvery) {
+    return {name, member, meaning, scope};
 }
 
 // THE field list, in name order (the canonical key's order). A field is a std::string,
-// bool, int, std::int64_t, double, Shape or OptimizerKind.
+// bool, int, std::int64_t, double, Shape, OptimizerKind, WorkKind or MonitoredSeries.
 inline constexpr auto kExperimentFields = std::make_tuple(
     field("batch_size", &ExperimentConfig::batch_size, "training rows per gradient step"),
     field("dataset", &ExperimentConfig::dataset, "one of BUTTER's 13 datasets"),
     field("depth", &ExperimentConfig::depth, "Dense layers, the output layer included"),
-    field("epochs", &ExperimentConfig::epochs, "passes over the training rows"),
+    field("epochs",
+          &ExperimentConfig::epochs,
+          "passes over the training rows (a search: per attempt, its cap)"),
+    field("kind",
+          &ExperimentConfig::kind,
+          "run: one network of the given size; search: sizes from it up until one reaches "
+          "search_target",
+          FieldScope::kSearch),
     field("l1", &ExperimentConfig::l1, "kernel L1 penalty"),
     field("l2", &ExperimentConfig::l2, "kernel L2 penalty"),
     field("label_noise", &ExperimentConfig::label_noise, "fraction of training labels corrupted"),
     field("learning_rate", &ExperimentConfig::learning_rate, "the optimizer's step size"),
     field("momentum", &ExperimentConfig::momentum, "rmsprop and sgd only"),
     field("optimizer", &ExperimentConfig::optimizer, "adam, adagrad, rmsprop or sgd (Keras 2.x)"),
+    field("search_failure",
+          &ExperimentConfig::search_failure,
+          "when an attempt is given up: proportional(DELTA, PATIENCE), full, cap(EPOCHS) or "
+          "cost_cap(FACTOR)",
+          FieldScope::kSearch),
+    field("search_ladder",
+          &ExperimentConfig::search_ladder,
+          "a search's size factor from one attempt to the next",
+          FieldScope::kSearch),
+    field("search_max_size",
+          &ExperimentConfig::search_max_size,
+          "a search's largest size",
+          FieldScope::kSearch),
+    field("search_monitored",
+          &ExperimentConfig::search_monitored,
+          "the loss a search watches: validation, or test (BUTTER-compatible)",
+          FieldScope::kSearch),
+    field("search_target",
+          &ExperimentConfig::search_target,
+          "the monitored loss a search must reach",
+          FieldScope::kSearch),
     field("shape",
           &ExperimentConfig::shape,
           "rectangle, trapezoid, exponential, wide_first_{2,4,8,16}x or rectangle_residual"),
     field("shuffle",
           &ExperimentConfig::shuffle,
           "true: a new batch order every epoch; false: the same order every epoch (BUTTER-E)"),
-    field("size", &ExperimentConfig::size, "target number of trainable parameters (within 20%)"),
+    field("size",
+          &ExperimentConfig::size,
+          "target number of trainable parameters (within 20%; a search: its first size)"),
     field("test_fraction", &ExperimentConfig::test_fraction, "rows held out as the test set"),
     field("validation_fraction",
           &ExperimentConfig::validation_fraction,
@@ -141,6 +186,14 @@ constexpr const auto& names_of(OptimizerKind /*tag*/) noexcept {
     return kOptimizerNames;
 }
 
+constexpr const auto& names_of(WorkKind /*tag*/) noexcept {
+    return kWorkKindNames;
+}
+
+constexpr const auto& names_of(MonitoredSeries /*tag*/) noexcept {
+    return kMonitoredSeriesNames;
+}
+
 // A field's value as text: names for the closed sets, numbers in their shortest
 // round-trip form ("0.0001", "1e-07", "256"), booleans as true and false.
 std::string field_text(const std::string& value);
@@ -150,6 +203,8 @@ std::string field_text(std::int64_t value);
 std::string field_text(double value);
 std::string field_text(Shape value);
 std::string field_text(OptimizerKind value);
+std::string field_text(WorkKind value);
+std::string field_text(MonitoredSeries value);
 
 // Parses what field_text() wrote (and PostgreSQL's t and f for booleans); throws
 // ConfigError naming the field otherwise.
@@ -160,6 +215,8 @@ void parse_field_text(std::string_view field, std::string_view text, std::int64_
 void parse_field_text(std::string_view field, std::string_view text, double& out);
 void parse_field_text(std::string_view field, std::string_view text, Shape& out);
 void parse_field_text(std::string_view field, std::string_view text, OptimizerKind& out);
+void parse_field_text(std::string_view field, std::string_view text, WorkKind& out);
+void parse_field_text(std::string_view field, std::string_view text, MonitoredSeries& out);
 
 // Every field's name, in visit order.
 std::vector<std::string_view> experiment_field_names();
@@ -180,11 +237,12 @@ ExperimentConfig config_from_texts(TextOf&& text_of) {
 }
 
 // The canonical identity of a configuration: "field=value;..." over every field in
-// name order, numbers in their shortest round-trip form. Equal configurations have
-// equal keys on every machine.
+// name order, numbers in their shortest round-trip form; the search-only fields
+// (FieldScope::kSearch) for a search alone. Equal configurations have equal keys on
+// every machine.
 std::string canonical_key(const ExperimentConfig& config);
 
-// The configuration as a JSON object with the same fields (closed sets by name).
+// The configuration as a JSON object with the same fields as its key (closed sets by name).
 std::string to_json(const ExperimentConfig& config);
 
 // The first field out of its range, or in a combination that cannot train (momentum

@@ -12,13 +12,18 @@
 //                     <------      kStop           no more work
 //   kStopped          ------>                      totals; the worker then finalizes
 //   kSignal           ------>                      this rank got SIGTERM/SIGINT/SIGUSR1
+//
+// A search run (ExperimentConfig::kind) sends one kAttempt per attempt instead of
+// kResult; the one marked final ends the run like a kResult.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/name_table.hpp"
 #include "joulesweep/common/run_result.hpp"
+#include "joulesweep/common/size_search.hpp"
 #include "joulesweep/common/wire_format.hpp"
 
 namespace joulesweep::common {
@@ -35,9 +40,10 @@ enum class MessageTag : int {
     kStop = 8,
     kStopped = 9,
     kSignal = 10,
+    kAttempt = 11,
 };
 
-inline constexpr NameTable<MessageTag, 10> kMessageTagNames{"message tag",
+inline constexpr NameTable<MessageTag, 11> kMessageTagNames{"message tag",
                                                             {{{MessageTag::kReady, "ready"},
                                                               {MessageTag::kAssign, "assign"},
                                                               {MessageTag::kProgress, "progress"},
@@ -47,7 +53,8 @@ inline constexpr NameTable<MessageTag, 10> kMessageTagNames{"message tag",
                                                               {MessageTag::kCancelled, "cancelled"},
                                                               {MessageTag::kStop, "stop"},
                                                               {MessageTag::kStopped, "stopped"},
-                                                              {MessageTag::kSignal, "signal"}}}};
+                                                              {MessageTag::kSignal, "signal"},
+                                                              {MessageTag::kAttempt, "attempt"}}}};
 
 // "ready", "assign", ... (kMessageTagNames); "tag <n>" for a value outside the protocol.
 std::string to_text(MessageTag tag);
@@ -57,6 +64,10 @@ struct RunAssignment {
     int attempt = 0;
     std::int64_t seed = 0;
     ExperimentConfig config;
+    // A search: the attempts stored by earlier claims (it resumes at the next one), and
+    // the cost_cap rule's reference joules (NaN without one).
+    int search_attempts_done = 0;
+    double search_reference_j = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct RunProgress {
@@ -71,6 +82,16 @@ struct RunOutcome {
     std::int64_t run_id = 0;
     int attempt = 0;
     RunResult result;
+};
+
+// One finished attempt of a search run: its record and its series. `final`: the search
+// ends with it (it reached the target, or it was the ladder's last size).
+struct SearchAttemptReport {
+    std::int64_t run_id = 0;
+    int attempt = 0;  // the claim, as in RunOutcome
+    AttemptRecord record;
+    bool final = false;
+    RunResult result;  // empty series for a skipped size
 };
 
 struct RunFailure {
@@ -99,6 +120,7 @@ struct WorkerTotals {
 Bytes encode(const RunAssignment& message);
 Bytes encode(const RunProgress& message);
 Bytes encode(const RunOutcome& message);
+Bytes encode(const SearchAttemptReport& message);
 Bytes encode(const RunFailure& message);
 Bytes encode(const RunReference& message);
 Bytes encode(const WorkerTotals& message);
@@ -108,6 +130,7 @@ Bytes encode_signal_count(int count);
 RunAssignment decode_assignment(const Bytes& bytes);
 RunProgress decode_progress(const Bytes& bytes);
 RunOutcome decode_outcome(const Bytes& bytes);
+SearchAttemptReport decode_attempt(const Bytes& bytes);
 RunFailure decode_failure(const Bytes& bytes);
 RunReference decode_reference(const Bytes& bytes);
 WorkerTotals decode_totals(const Bytes& bytes);

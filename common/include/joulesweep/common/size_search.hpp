@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "joulesweep/common/energy_to_target.hpp"
+#include "joulesweep/common/experiment_config.hpp"
 #include "joulesweep/common/name_table.hpp"
 
 namespace joulesweep::common {
@@ -101,6 +102,14 @@ struct SearchSpec {
     int epoch_cap = 3000;  // T, per attempt
     FailureRule failure;
 };
+
+// A search experiment's spec: size is s0, epochs the cap T, the search_* fields the rest.
+// Throws ConfigError when the experiment is not a valid search.
+SearchSpec search_spec_of(const ExperimentConfig& config);
+
+// The seed of attempt j of a search run with seed `seed`: independent draws per attempt,
+// the same on every machine (a resumed search retrains an attempt with the same seed).
+std::int64_t attempt_seed(std::int64_t seed, int attempt) noexcept;
 
 // s0, r*s0, r^2*s0, ... up to max_size (each rounded down to a whole parameter count,
 // repeats dropped). Throws ConfigError for a factor not above 1 or an empty ladder.

@@ -1,12 +1,28 @@
 #pragma once
 // The closed sets an experiment chooses from besides its shape (topology.hpp) and its
-// dataset's task (dataset_catalog.hpp): the optimizer and the training backend.
+// dataset's task (dataset_catalog.hpp): the kind of work, the optimizer, the series a
+// search monitors and the training backend.
 
 #include <cstdint>
 
 #include "joulesweep/common/name_table.hpp"
 
 namespace joulesweep::common {
+
+// What a claimed run does: train one network of the experiment's size, or search sizes
+// from it upwards until one reaches a target loss (docs/train-for-less.md).
+enum class WorkKind : std::int8_t { kRun, kSearch };
+
+inline constexpr NameTable<WorkKind, 2> kWorkKindNames{
+    "kind of work", {{{WorkKind::kRun, "run"}, {WorkKind::kSearch, "search"}}}};
+
+// The held-out loss a search watches: the validation rows, or the test set as BUTTER
+// did (it had no validation rows).
+enum class MonitoredSeries : std::int8_t { kValidation, kTest };
+
+inline constexpr NameTable<MonitoredSeries, 2> kMonitoredSeriesNames{
+    "monitored series",
+    {{{MonitoredSeries::kValidation, "validation"}, {MonitoredSeries::kTest, "test"}}}};
 
 // Keras 2.x's optimizers as BUTTER used them (docs/training.md).
 // Adagrad is not in BUTTER's published sweeps; its growth sweep uses it.

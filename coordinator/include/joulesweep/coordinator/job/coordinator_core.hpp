@@ -63,6 +63,8 @@ public:
     void worker_ready(int rank);
     void worker_progress(int rank, const common::RunProgress& progress);
     void worker_result(int rank, common::RunOutcome outcome, TimePoint now);
+    // One attempt of a search run; the final one ends the run like a result.
+    void worker_attempt(int rank, common::SearchAttemptReport report, TimePoint now);
     void worker_failure(int rank, const common::RunFailure& failure, TimePoint now);
     void worker_cancelled(int rank, const common::RunReference& run);
     void worker_signal(int count);  // a worker rank got `count` shutdown signals so far

@@ -5,6 +5,7 @@
 // in fakes that record every action and can fail on cue.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@ namespace joulesweep::coordinator {
 struct Assignment {
     ClaimedRun claim;
     common::ExperimentConfig config;
+    // A search run: its attempts stored by earlier claims, and the cost_cap rule's
+    // reference (NaN without one). See common::RunAssignment.
+    int search_attempts_done = 0;
+    double search_reference = std::numeric_limits<double>::quiet_NaN();
 };
 
 // The worker ranks, 1..worker_count(). Sends never block.
@@ -62,6 +67,10 @@ public:
     // The run ids accepted; the others are no longer held by this coordinator.
     virtual std::optional<std::vector<std::int64_t>> complete(
         std::int64_t coordinator_id, const std::vector<common::RunOutcome>& outcomes) = 0;
+    // Stores one attempt of a search run, and when it is the final one marks the run
+    // done, in one transaction. Inner false: the claim is no longer ours.
+    virtual std::optional<bool> store_attempt(std::int64_t coordinator_id,
+                                              const common::SearchAttemptReport& report) = 0;
     // Inner nullopt: the claim is no longer ours.
     virtual std::optional<std::optional<RunTransition>> fail(std::int64_t coordinator_id,
                                                              const common::RunFailure& failure) = 0;

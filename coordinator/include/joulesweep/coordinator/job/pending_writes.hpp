@@ -44,6 +44,12 @@ public:
 
     void add_result(Assignment assignment, int rank, common::RunResult result, TimePoint at);
 
+    // An attempt of a search run, written at the next flush (not batched: the run waits
+    // on it to resume after a lost claim).
+    void add_attempt(Assignment assignment, int rank, common::SearchAttemptReport report) {
+        attempts_.push_back(Attempt{std::move(assignment), rank, std::move(report)});
+    }
+
     void add_failure(common::RunFailure failure) { failures_.push_back(std::move(failure)); }
 
     void add_release(std::int64_t run_id) { releases_.push_back(run_id); }
@@ -55,11 +61,13 @@ public:
     bool flush(std::int64_t coordinator_id, TimePoint now);
 
     bool empty() const noexcept {
-        return results_.empty() && failures_.empty() && releases_.empty();
+        return results_.empty() && failures_.empty() && releases_.empty() && attempts_.empty();
     }
 
-    // Results or failures waiting (releases alone do not keep a job from ending).
-    bool outcomes_waiting() const noexcept { return !results_.empty() || !failures_.empty(); }
+    // Results, attempts or failures waiting (releases alone do not keep a job from ending).
+    bool outcomes_waiting() const noexcept {
+        return !results_.empty() || !failures_.empty() || !attempts_.empty();
+    }
 
     // Forgets everything: the lease was lost, so the queue would refuse it all anyway.
     void drop_all();
@@ -77,7 +85,14 @@ private:
         TimePoint finished_at;
     };
 
+    struct Attempt {
+        Assignment assignment;
+        int rank = 0;
+        common::SearchAttemptReport report;
+    };
+
     bool write_releases(std::int64_t coordinator_id, TimePoint now);
+    bool write_attempts(std::int64_t coordinator_id, TimePoint now);
     bool write_failures(std::int64_t coordinator_id, TimePoint now);
     bool write_results(std::int64_t coordinator_id, TimePoint now);
 
@@ -88,6 +103,7 @@ private:
     std::chrono::milliseconds interval_;
     std::deque<Result> results_;
     std::deque<common::RunFailure> failures_;
+    std::deque<Attempt> attempts_;
     std::vector<std::int64_t> releases_;
     WriteTally tally_;
 };

@@ -58,6 +58,14 @@ struct RunTransition {
     std::string status;  // "pending" (will be retried) or "failed" (dead letter)
 };
 
+// Where a claimed search run stands (common::RunAssignment's search fields).
+struct SearchResume {
+    int attempts_done = 0;  // attempts stored by earlier claims: it resumes at the next
+    // The cost_cap rule's reference: the operations of the cheapest finished search of
+    // the same experiment that reached its target; NaN without one.
+    double reference_operations = 0.0;
+};
+
 class RunQueue {
 public:
     RunQueue(Database& database, QueueOptions options);
@@ -83,6 +91,15 @@ public:
     // (or no longer) ours under that attempt, or already done, is skipped.
     std::vector<std::int64_t> complete(std::int64_t coordinator_id,
                                        const std::vector<common::RunOutcome>& completions);
+
+    // For claimed search runs: where each resumes (search_attempt_store.cpp).
+    std::map<std::int64_t, SearchResume> search_resume(const std::vector<std::int64_t>& run_ids);
+
+    // Stores one attempt of a search run this coordinator holds under report.attempt, and
+    // marks the run done when the attempt is final, in one transaction. False when the
+    // claim is not (or no longer) ours; true again for an attempt it stored before (a
+    // store repeated after a lost COMMIT).
+    bool store_attempt(std::int64_t coordinator_id, const common::SearchAttemptReport& report);
 
     // Records how far running runs have got (run.current_epoch, shown by the
     // runs_in_flight view). Fenced like every write; runs no longer ours are skipped.

@@ -1,7 +1,8 @@
 #pragma once
 // Expanding sweeps into the experiments to enqueue: the Cartesian product of each grid,
 // filtered by keep_if/drop_if, checked point by point, de-duplicated by canonical key,
-// with points that cannot be built (no width within 20% of the size) skipped and counted.
+// with points that cannot be built (no width within 20% of the size; a search: at no size
+// of its ladder) skipped and counted.
 
 #include <cstdint>
 #include <string>
@@ -15,8 +16,11 @@ namespace joulesweep::coordinator {
 
 struct PlannedExperiment {
     common::ExperimentConfig config;
-    std::string key;  // canonical_key(config)
-    common::Topology topology;
+    std::string key;            // canonical_key(config)
+    common::Topology topology;  // a search: the first size of its ladder it can build
+    // Parameters trained per epoch summed over the networks a run builds: the topology's
+    // for a run; a search's every buildable ladder size (the most it can train).
+    std::int64_t parameters_trained = 0;
     std::vector<std::string> labels;  // every sweep that contains it
     int repetitions = 1;              // the most any of those sweeps asks for
     int priority = 0;                 // the highest of those sweeps
@@ -27,7 +31,8 @@ struct DatasetPlan {
     std::int64_t experiments = 0;
     std::int64_t runs = 0;
     std::int64_t skipped = 0;  // points with no network within 20% of their size
-    // Estimated work: parameters x epochs x training samples, summed over runs.
+    // Estimated work: parameters x epochs x training samples, summed over runs (a search:
+    // its whole ladder trained to the epoch cap, an upper bound).
     double work = 0;
 };
 

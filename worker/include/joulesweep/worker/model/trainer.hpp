@@ -27,6 +27,7 @@ struct EpochReport {
     // kStatisticNames order; NaN for validation_* without validation rows
     std::array<float, common::kStatisticCount> statistics{};
     float wall_s = 0;
+    double operations = 0;  // BUTTER-E's count for this epoch (RunResult::flops_per_epoch)
     bool diverged = false;
 };
 
@@ -42,6 +43,9 @@ struct TrainingOptions {
     // kAuto picks per network (backend_choice.hpp).
     Backend backend = Backend::kAuto;
     std::function<void(const EpochReport&)> on_epoch;  // called after every epoch; may be empty
+    // Called after on_epoch: true ends the run there, its epochs so far kept (a search
+    // attempt's failure rule); may be empty.
+    std::function<bool(const EpochReport&)> should_stop;
     // Called once the data is split and the network built, just before the first epoch,
     // with the training rows of an epoch; may be empty.
     std::function<void(std::int64_t train_rows)> on_start;
