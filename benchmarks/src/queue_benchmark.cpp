@@ -154,7 +154,8 @@ ThroughputMeasurement measure_throughput(const ConnectionTarget& scratch,
 // experiments, as an enqueue of that many runs would leave it.
 void refill_queue(Database& database, std::int64_t pending) {
     database.with_transaction("refill the queue", [&](pqxx::work& transaction) {
-        transaction.exec0("TRUNCATE run_progress, energy, result, run, coordinator");
+        transaction.exec0(
+            "TRUNCATE search_attempt, run_progress, energy, result, run, coordinator");
         transaction.exec_params0(
             "INSERT INTO run (experiment_id, repetition, seed) "
             "SELECT e.experiment_id, r.repetition, r.repetition "

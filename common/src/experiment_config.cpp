@@ -155,9 +155,9 @@ std::string canonical_key(const ExperimentConfig& config) {
     return key;
 }
 
-std::string to_json(const ExperimentConfig& config) {
+std::string to_json(const ExperimentConfig& config, JsonFields fields) {
     nlohmann::json json = nlohmann::json::object();
-    const bool search = config.kind == WorkKind::kSearch;
+    const bool search = config.kind == WorkKind::kSearch || fields == JsonFields::kEvery;
     for_each_experiment_field([&](const auto& entry) {
         using Field = typename std::decay_t<decltype(entry)>::Type;
         if (entry.scope == FieldScope::kSearch && !search) {

@@ -15,7 +15,8 @@ namespace {
 
 // The configuration travels as its JSON; PostgreSQL fills the experiment's typed columns
 // from it (jsonb_populate_record matches keys to column names), so this file names no
-// experiment field.
+// experiment field. A field the JSON leaves out (a run's search-only fields) takes its
+// default from $1, every field of a default configuration.
 constexpr const char* kStageSql = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staged_experiment (
     experiment_key text, config jsonb, labels text[], repetitions integer, priority integer
@@ -25,7 +26,8 @@ std::string insert_experiments_sql() {
     return fmt::format(
         "INSERT INTO experiment (experiment_key, {}, config) "
         "SELECT s.experiment_key, {}, s.config "
-        "FROM staged_experiment s, jsonb_populate_record(NULL::experiment, s.config) r "
+        "FROM staged_experiment s, "
+        "jsonb_populate_record(NULL::experiment, $1::jsonb || s.config) r "
         "ON CONFLICT (experiment_key) DO NOTHING",
         common::experiment_field_list(),
         common::experiment_field_list("r."));
@@ -69,7 +71,11 @@ EnqueueReport enqueue_plan(Database& database, const SweepPlan& plan) {
         }
         EnqueueReport report;
         report.experiments_added =
-            static_cast<std::int64_t>(transaction.exec(insert_experiments_sql()).affected_rows());
+            static_cast<std::int64_t>(transaction
+                                          .exec_params(insert_experiments_sql(),
+                                                       common::to_json(common::ExperimentConfig{},
+                                                                       common::JsonFields::kEvery))
+                                          .affected_rows());
         report.experiments_existing =
             static_cast<std::int64_t>(plan.experiments.size()) - report.experiments_added;
         transaction.exec(kInsertLabelsSql);

@@ -183,3 +183,45 @@ TEST_CASE("CoordinatorCore: running runs' epochs reach the queue every 2 s",
 }
 
 }  // namespace joulesweep::coordinator
+
+namespace joulesweep::coordinator {
+
+TEST_CASE("CoordinatorCore: a search's attempts are stored as they come; the final one ends it",
+          "[coordinator][core][search]") {
+    testing::CoordinatorJob job(1, 3, testing::quick_options());
+    job.start();
+    const common::RunAssignment run = job.workers.run_of(1);
+    common::SearchAttemptReport report;
+    report.run_id = run.run_id;
+    report.attempt = run.attempt;
+    report.record.size = 32;
+    report.record.outcome = common::AttemptOutcome::kFailedTrigger;
+    job.core.worker_attempt(1, report, job.clock.now());
+    job.step();  // attempts are written at once, not batched
+    CHECK(job.queue.attempts == std::vector<std::pair<std::int64_t, int>>{{run.run_id, 0}});
+    CHECK(job.queue.done.empty());
+    CHECK(job.logged("search run 1 attempt 0 on rank 1"));
+    CHECK(job.logged("at size 32, failed_trigger after 0 epochs"));
+
+    // A later claim's attempt for another run, or a stale one, is ignored.
+    report.run_id = run.run_id + 1;
+    job.core.worker_attempt(1, report, job.clock.now());
+    job.step();
+    CHECK(job.queue.attempts.size() == 1);
+
+    report.run_id = run.run_id;
+    report.record.attempt = 1;
+    report.record.size = 64;
+    report.record.outcome = common::AttemptOutcome::kReached;
+    report.record.best_loss = 0.25;
+    report.final = true;
+    job.core.worker_attempt(1, report, job.clock.now());
+    job.core.worker_ready(1);
+    job.step();
+    CHECK(job.queue.attempts.size() == 2);
+    CHECK(job.queue.done == std::vector<std::int64_t>{run.run_id});
+    CHECK(job.logged("reached after 0 epochs, best loss 0.25; the search is done"));
+    CHECK(job.workers.run_of(1).run_id != run.run_id);  // the worker has its next run
+}
+
+}  // namespace joulesweep::coordinator

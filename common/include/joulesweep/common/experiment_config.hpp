@@ -242,8 +242,10 @@ ExperimentConfig config_from_texts(TextOf&& text_of) {
 // every machine.
 std::string canonical_key(const ExperimentConfig& config);
 
-// The configuration as a JSON object with the same fields as its key (closed sets by name).
-std::string to_json(const ExperimentConfig& config);
+// The configuration as a JSON object (closed sets by name): the fields of its key, or
+// every field.
+enum class JsonFields : std::int8_t { kAsKey, kEvery };
+std::string to_json(const ExperimentConfig& config, JsonFields fields = JsonFields::kAsKey);
 
 // The first field out of its range, or in a combination that cannot train (momentum
 // with adam; test and validation leaving no training data), with what is wrong with it.
