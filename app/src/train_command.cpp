@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/size_search.hpp"
 #include "joulesweep/common/topology.hpp"
 #include "joulesweep/coordinator/sweeps/sweep_file.hpp"
 #include "joulesweep/coordinator/sweeps/sweep_plan.hpp"
@@ -31,6 +33,7 @@
 #include "joulesweep/worker/model/backend_choice.hpp"
 #include "joulesweep/worker/model/history_file.hpp"
 #include "joulesweep/worker/model/run_inputs_file.hpp"
+#include "joulesweep/worker/model/search_trainer.hpp"
 #include "joulesweep/worker/model/trainer.hpp"
 #include "joulesweep/worker/power/power_ladder.hpp"
 
@@ -50,6 +53,10 @@ files (BUTTER's primary sweep point: Adam at 0.0001, batch 256, 3000 epochs); th
 line printed names every field of what is trained. --config takes a sweep file
 (docs/sweeps.md) whose grid holds exactly one experiment; no experiment flag may then be
 given, only this run's.
+
+With --kind search it runs a size search instead (docs/train-for-less.md): --size is the
+first size, --epochs each attempt's cap, the --search-* flags the rest; it prints every
+attempt and exits 3 when no size reached --search-target.
 
 )usage";
 
@@ -103,6 +110,7 @@ public:
             epoch_j += joules;
         }
         last_ = now;
+        total_j_ += epoch_j;
         return fmt::format(
             "  {:.3g} J ({})", epoch_j, worker::power::to_text(probe_.chosen->kind()));
     }
@@ -134,8 +142,14 @@ public:
         return energy;
     }
 
+    // Joules of every epoch so far (NaN without a source).
+    double total_j() const {
+        return probe_.chosen ? total_j_ : std::numeric_limits<double>::quiet_NaN();
+    }
+
 private:
     worker::power::PowerProbe probe_;
+    double total_j_ = 0.0;
     std::vector<worker::power::DomainEnergy> last_;
     std::vector<std::vector<float>> gross_j_;  // [domain][epoch]
 };
@@ -261,6 +275,70 @@ common::ExperimentConfig experiment_from(
     return config;
 }
 
+// A search (--kind search), here and now: each attempt's epochs as they come, a line
+// per attempt, then what the search found and spent.
+int train_search_here(const common::ExperimentConfig& config,
+                      const worker::PreparedDataset& dataset,
+                      std::uint64_t seed,
+                      common::Backend backend,
+                      EpochEnergy& energy) {
+    worker::SearchHooks hooks;
+    double before_j = 0.0;
+    double search_j = 0.0;
+    int epochs = 0;
+    std::optional<std::int64_t> found;
+    hooks.options_for = [&](const common::AttemptRecord& attempt) {
+        std::cout << fmt::format("attempt {}: training size {}\n", attempt.attempt, attempt.size);
+        before_j = energy.total_j();
+        worker::TrainingOptions training;
+        training.backend = backend;
+        training.on_epoch = [&energy](const worker::EpochReport& report) {
+            print_epoch(report, energy.next_epoch());
+        };
+        return training;
+    };
+    hooks.on_attempt = [&](common::AttemptRecord record, common::RunResult result, bool final) {
+        const double spent = energy.total_j() - before_j;
+        if (record.outcome == common::AttemptOutcome::kSkipped) {
+            std::cout << fmt::format(
+                "attempt {}: size {} skipped: no {}-layer {} within 20% of it\n",
+                record.attempt,
+                record.size,
+                config.depth,
+                common::kShapeNames.name(config.shape));
+            return;
+        }
+        epochs += record.epochs;
+        search_j += spent;
+        if (record.outcome == common::AttemptOutcome::kReached) {
+            found = record.size;
+        }
+        std::cout << fmt::format(
+            "attempt {}: size {} ({} {} parameters) {} after {} epochs, best {} loss {:.5g}, "
+            "{:.3g} J, {:.3g} operations{}\n",
+            record.attempt,
+            record.size,
+            common::format_widths(result.widths),
+            result.parameter_count,
+            common::kAttemptOutcomeNames.name(record.outcome),
+            record.epochs,
+            common::kMonitoredSeriesNames.name(config.search_monitored),
+            record.best_loss,
+            spent,
+            record.flops,
+            final ? "" : "; next size");
+    };
+    worker::train_search(config, dataset, static_cast<std::int64_t>(seed), 0, std::nullopt, hooks);
+    std::cout << fmt::format(
+        "search {}: {} epochs, {:.3g} J in all\n",
+        found ? fmt::format("reached {} at size {}", config.search_target, *found)
+              : fmt::format(
+                    "did not reach {} up to size {}", config.search_target, config.search_max_size),
+        epochs,
+        search_j);
+    return found ? 0 : 3;
+}
+
 }  // namespace
 
 int run_train_command(const std::vector<std::string>& arguments, CommandContext& context) {
@@ -333,6 +411,14 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     EpochEnergy energy;
     std::cout << energy.legend() << '\n';
     worker::use_compute_threads(threads);
+    if (config.kind == common::WorkKind::kSearch) {
+        if (!csv.empty() || !hdf5.empty() || !dump_inputs.empty()) {
+            throw common::ConfigError(
+                "train: --csv, --hdf5 and --dump-inputs write one run; a search's attempts are "
+                "stored by the queue (joulesweep search, table search_attempt)");
+        }
+        return train_search_here(config, dataset, seed, backend, energy);
+    }
     worker::TrainingOptions training;
     training.backend = backend;
     training.on_epoch = [&energy](const worker::EpochReport& report) {
