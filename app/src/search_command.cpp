@@ -1,8 +1,6 @@
-// `joulesweep search replay`: the exponential size search replayed on a dataset's stored
-// runs, per group, next to the minimum energy those runs show (docs/train-for-less.md).
-#include <algorithm>
-#include <charconv>
-#include <cmath>
+// `joulesweep search`: enqueue size searches for a dataset and target losses, show what
+// the finished ones found (--results), or replay the search on stored runs (replay).
+#include <chrono>
 #include <cstdint>
 #include <iostream>
 #include <string>
@@ -15,11 +13,15 @@
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/sweep_output.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
-#include "joulesweep/common/topology.hpp"
-#include "joulesweep/coordinator/reports/search_replay.hpp"
+#include "joulesweep/common/experiment_config.hpp"
+#include "joulesweep/common/size_search.hpp"
+#include "joulesweep/coordinator/reports/search_results.hpp"
+#include "joulesweep/coordinator/sweeps/sweep_file.hpp"
+#include "joulesweep/coordinator/sweeps/sweep_plan.hpp"
 
 namespace joulesweep::app {
 namespace po = boost::program_options;
@@ -27,262 +29,214 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kSearchUsage =
-    R"usage(Usage: joulesweep search replay --dataset NAME --target LOSS [options]
+    R"usage(Usage: joulesweep search --dataset NAME --target LOSS[,LOSS...] [options]
+       joulesweep search --results [--dataset NAME]
+       joulesweep search replay --dataset NAME --target LOSS [options]
+                                              (see joulesweep search replay --help)
 
-Replays the exponential size search on the runs already stored for a dataset: what would
-a search have spent to reach the target here? Sizes start-size, r x start-size, ... up to
-max-size are tried in turn; each attempt is a stored run of that size, read epoch by
-epoch until its best-so-far monitored loss reaches the target (the search stops) or the
-failure rule gives up on it (the next size is tried). A size with no stored run is
-skipped at no cost. Replay i uses the i-th stored repetition of every size.
+Enqueues exponential size searches (docs/train-for-less.md): for every shape, depth,
+target and failure rule given, one search experiment with --repetitions searches. A
+search trains start-size, r x start-size, ... up to max-size, each from fresh weights,
+until an attempt's best-so-far monitored loss reaches the target; `joulesweep run` trains
+them like any run, each search on one worker, and stores every attempt as it ends. The
+same searches in a sweep file: a `search:` block (docs/sweeps.md).
 
-One line per group (an experiment without its size) and hardware class: the median over
-replays of the joules the search spent (failed attempts included) and the size it found;
-E*, the least median joules to the target over the group's sizes; s_opt, the size that
-spends it; s_min, the smallest size reaching the target; Q = s_opt / s_min and
-R = search / E* (undefined where E* is not above 0: net joules of tiny runs can be,
-when they drew no more than the node's idle power; --energy gross then). Only runs
-measured with energy count. Definitions:
-docs/train-for-less.md; the same numbers without the search: SELECT * FROM
-group_size_choice(dataset, target, monitored) (docs/sql.md).
+--results shows, per search experiment: its searches (reached / done / enqueued), the
+median over finished searches of everything each spent (failed attempts included;
+unreached counts as infinite, so "-" when most did not reach), the smallest size any
+search reached the target at, and the cheapest network found (the reached attempt with
+the fewest gross joules), with its joules and operations. The same from SQL: SELECT *
+FROM search_summary (docs/sql.md).
 
 )usage";
 
-std::string joules(double value) {
-    if (std::isinf(value)) {
-        return "-";
+template <typename Field>
+std::vector<Field> values_of(std::string_view field,
+                             std::string_view flag,
+                             const std::string& text) {
+    std::vector<Field> values;
+    for (const std::string_view item : split_commas(text)) {
+        Field value{};
+        try {
+            common::parse_field_text(field, item, value);
+        } catch (const common::ConfigError& error) {
+            throw common::ConfigError(fmt::format("search: --{}: {}", flag, error.what()));
+        }
+        values.push_back(value);
     }
-    return fmt::format("{:.4g}", value);
+    return values;
 }
 
-// One field of a key "a=1;b=2".
-std::string key_field(const std::string& key, std::string_view field) {
-    const std::string prefix = std::string(field) + "=";
-    for (std::size_t start = 0; start < key.size();) {
-        const std::size_t end = std::min(key.find(';', start), key.size());
-        if (key.compare(start, prefix.size(), prefix) == 0) {
-            return key.substr(start + prefix.size(), end - start - prefix.size());
+// Failure rules contain commas ("proportional(0.001, 16)"): split on ';' instead.
+std::vector<std::string> failure_rules(const std::string& text) {
+    std::vector<std::string> rules;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(';', start), text.size());
+        try {
+            rules.push_back(common::parse_failure_rule(text.substr(start, end - start)).text());
+        } catch (const common::ConfigError& error) {
+            throw common::ConfigError(fmt::format("search: --failure: {}", error.what()));
         }
         start = end + 1;
     }
-    return "";
+    return rules;
 }
 
-coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay>& replays,
-                                      const coordinator::SearchReplayRequest& request) {
-    coordinator::ReportTable table;
-    table.title = fmt::format("Size search replayed on {} to {} loss {:g} ({}, {} joules)",
-                              request.dataset,
-                              request.monitored,
-                              request.spec.target,
-                              request.spec.failure.text(),
-                              request.energy);
-    table.empty_text = fmt::format(
-        "no measured runs of {} with a {} series: enqueue a size grid and train it with "
-        "energy (docs/train-for-less.md)",
-        request.dataset,
-        request.monitored);
-    table.columns = {"shape",
-                     "depth",
-                     "optimizer",
-                     "lr",
-                     "batch",
-                     "hardware",
-                     "sizes",
-                     "replays",
-                     "found",
-                     "search J",
-                     "size found",
-                     "E* J",
-                     "s_opt",
-                     "s_min",
-                     "Q",
-                     "R"};
-    table.numeric = {false,
-                     true,
-                     false,
-                     true,
-                     true,
-                     false,
-                     true,
-                     true,
-                     true,
-                     true,
-                     true,
-                     true,
-                     true,
-                     true,
-                     true,
-                     true};
-    for (const coordinator::GroupReplay& replay : replays) {
-        const auto size = [](const std::optional<std::int64_t>& value) {
-            return value ? std::to_string(*value) : std::string("-");
-        };
-        table.rows.push_back(
-            {key_field(replay.group_key, "shape"),
-             key_field(replay.group_key, "depth"),
-             key_field(replay.group_key, "optimizer"),
-             key_field(replay.group_key, "learning_rate"),
-             key_field(replay.group_key, "batch_size"),
-             replay.hardware,
-             std::to_string(replay.sizes),
-             std::to_string(replay.replays),
-             std::to_string(replay.replays_found),
-             joules(replay.search_j),
-             size(replay.size_found),
-             joules(replay.choice.minimum_cost),
-             size(replay.choice.optimal_size),
-             size(replay.choice.smallest_size),
-             replay.choice.size_ratio ? fmt::format("{:g}", *replay.choice.size_ratio) : "-",
-             replay.ratio ? fmt::format("{:.3g}", *replay.ratio) : "-"});
+struct SearchFlags {
+    std::string dataset;
+    std::string targets;
+    std::string shapes = "rectangle";
+    std::string depths = "3";
+    std::string failures = common::ExperimentConfig{}.search_failure;
+    std::string monitored = "validation";
+    double ladder_factor = 2.0;
+    std::int64_t start_size = 32;
+    std::int64_t max_size = common::ExperimentConfig{}.search_max_size;
+    int epochs = 3000;
+    double validation_fraction = 0.05;
+    int repetitions = 3;
+    int priority = 0;
+    std::string label = "search";
+};
+
+coordinator::SweepSpec sweep_of(const SearchFlags& flags) {
+    using common::ExperimentConfig;
+    if (flags.dataset.empty() || flags.targets.empty()) {
+        throw common::ConfigError(
+            "search: give --dataset NAME and --target LOSS (or --results; see joulesweep search "
+            "--help)");
     }
-    return table;
+    if (!common::find_dataset(flags.dataset)) {
+        throw common::ConfigError(fmt::format("search: unknown dataset '{}' (known: {})",
+                                              flags.dataset,
+                                              common::known_dataset_names()));
+    }
+    if (flags.repetitions < 1) {
+        throw common::ConfigError("search: --repetitions must be at least 1");
+    }
+    coordinator::SweepSpec spec;
+    spec.label = flags.label;
+    spec.repetitions = flags.repetitions;
+    spec.priority = flags.priority;
+    spec.values<&ExperimentConfig::dataset>() = {flags.dataset};
+    spec.values<&ExperimentConfig::kind>() = {common::WorkKind::kSearch};
+    spec.values<&ExperimentConfig::shape>() =
+        values_of<common::Shape>("shape", "shapes", flags.shapes);
+    spec.values<&ExperimentConfig::depth>() = values_of<int>("depth", "depths", flags.depths);
+    spec.values<&ExperimentConfig::search_target>() =
+        values_of<double>("search_target", "target", flags.targets);
+    spec.values<&ExperimentConfig::search_failure>() = failure_rules(flags.failures);
+    spec.values<&ExperimentConfig::search_monitored>() =
+        values_of<common::MonitoredSeries>("search_monitored", "monitored", flags.monitored);
+    spec.values<&ExperimentConfig::search_ladder>() = {flags.ladder_factor};
+    spec.values<&ExperimentConfig::size>() = {flags.start_size};
+    spec.values<&ExperimentConfig::search_max_size>() = {flags.max_size};
+    spec.values<&ExperimentConfig::epochs>() = {flags.epochs};
+    spec.values<&ExperimentConfig::validation_fraction>() = {flags.validation_fraction};
+    return spec;
 }
 
-// Medians and shares over the groups with a value: the claims' headline numbers.
-void print_summary(const std::vector<coordinator::GroupReplay>& replays) {
-    std::vector<double> ratios;
-    std::vector<double> size_ratios;
-    for (const coordinator::GroupReplay& replay : replays) {
-        if (replay.ratio) {
-            ratios.push_back(*replay.ratio);
-        }
-        if (replay.choice.size_ratio) {
-            size_ratios.push_back(*replay.choice.size_ratio);
-        }
+int enqueue_searches(const SearchFlags& flags, bool dry_run, CommandContext& context) {
+    const auto started = std::chrono::steady_clock::now();
+    coordinator::SweepPlan plan;
+    try {
+        plan = coordinator::plan_sweeps({sweep_of(flags)});
+    } catch (const common::ConfigError& error) {
+        const std::string_view text = error.what();
+        throw common::ConfigError(text.starts_with("search:") ? std::string(text)
+                                                              : fmt::format("search: {}", text));
     }
-    const auto share = [](const std::vector<double>& values, double bound) {
-        return 100.0 *
-               static_cast<double>(
-                   std::count_if(values.begin(),
-                                 values.end(),
-                                 [bound](double value) { return value <= bound; })) /
-               static_cast<double>(values.size());
-    };
-    if (!ratios.empty()) {
-        std::cout << fmt::format(
-            "R = search / E* over {} groups: median {:.3g}, R <= 2 in {:.0f}%\n",
-            ratios.size(),
-            common::median_cost(ratios),
-            share(ratios, 2.0));
+    print_plan(plan);
+    if (dry_run) {
+        std::cout << "dry run: nothing was written\n";
+        return 0;
     }
-    if (!size_ratios.empty()) {
-        std::cout << fmt::format(
-            "Q = s_opt / s_min over {} groups: median {:g}, Q <= 4 in {:.0f}%\n",
-            size_ratios.size(),
-            common::median_cost(size_ratios),
-            share(size_ratios, 4.0));
-    }
-}
-
-std::vector<int> depth_list(const std::string& text) {
-    std::vector<int> depths;
-    for (const std::string_view item : split_commas(text)) {
-        int depth = 0;
-        const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), depth);
-        if (error != std::errc() || end != item.data() + item.size() || depth < common::kMinDepth) {
-            throw common::ConfigError(fmt::format(
-                "search: --depths: '{}' is not a depth of {} or more", item, common::kMinDepth));
-        }
-        depths.push_back(depth);
-    }
-    return depths;
+    const coordinator::EnqueueReport report = write_plan(plan, context);
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    std::cout << fmt::format(
+        "enqueued {} new search experiments ({} were already queued) and {} new searches in "
+        "{:.1f} s; train them with mpirun joulesweep run, then see joulesweep search --results\n",
+        report.experiments_added,
+        report.experiments_existing,
+        report.runs_added,
+        elapsed.count());
+    return 0;
 }
 
 }  // namespace
 
 int run_search_command(const std::vector<std::string>& arguments, CommandContext& context) {
-    std::string action;
-    coordinator::SearchReplayRequest request;
-    std::string failure = request.spec.failure.text();
-    std::string shapes;
-    std::string depths;
-    double target = std::nan("");
-    CommandOptions options{kSearchUsage, help_section("Options for search replay"), {}, {}};
+    if (!arguments.empty() && arguments.front() == "replay") {
+        return run_search_replay(arguments, context);
+    }
+    SearchFlags flags;
+    bool results = false;
+    bool dry_run = false;
+    CommandOptions options{kSearchUsage, help_section("Options for search"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
-        "dataset", po::value<std::string>(&request.dataset)->value_name("NAME"), "the dataset")(
+        "dataset", po::value<std::string>(&flags.dataset)->value_name("NAME"), "the dataset")(
         "target",
-        po::value<double>(&target)->value_name("LOSS"),
-        "the target loss on the monitored series")(
-        "monitored",
-        po::value<std::string>(&request.monitored)
-            ->value_name("SERIES")
-            ->default_value(request.monitored),
-        "validation, or test (BUTTER-compatible: BUTTER's held-out series was its test set)")(
-        "energy",
-        po::value<std::string>(&request.energy)->value_name("KIND")->default_value(request.energy),
-        "net (minus the idle baseline) or gross joules")(
+        po::value<std::string>(&flags.targets)->value_name("LOSS,..."),
+        "the monitored loss to reach; one search experiment per target")(
+        "shapes",
+        po::value<std::string>(&flags.shapes)->value_name("S,...")->default_value(flags.shapes),
+        "network shapes")(
+        "depths",
+        po::value<std::string>(&flags.depths)->value_name("D,...")->default_value(flags.depths),
+        "depths (Dense layers, the output included)")(
+        "repetitions",
+        po::value<int>(&flags.repetitions)->value_name("N")->default_value(flags.repetitions),
+        "searches per experiment, each with its own seed")(
         "failure",
-        po::value<std::string>(&failure)->value_name("RULE")->default_value(failure),
+        po::value<std::string>(&flags.failures)
+            ->value_name("RULE;...")
+            ->default_value(flags.failures),
         "when an attempt is given up: proportional(DELTA, PATIENCE), full, cap(EPOCHS) or "
-        "cost_cap(FACTOR)")("ladder-factor",
-                            po::value<double>(&request.spec.ladder_factor)
-                                ->value_name("R")
-                                ->default_value(request.spec.ladder_factor, "2"),
-                            "each size is R times the last")(
+        "cost_cap(FACTOR); several separated by ';'")("ladder-factor",
+                                                      po::value<double>(&flags.ladder_factor)
+                                                          ->value_name("R")
+                                                          ->default_value(flags.ladder_factor, "2"),
+                                                      "each size is R times the last")(
         "start-size",
-        po::value<std::int64_t>(&request.spec.start_size)
+        po::value<std::int64_t>(&flags.start_size)
             ->value_name("N")
-            ->default_value(request.spec.start_size),
-        "the first size tried")("max-size",
-                                po::value<std::int64_t>(&request.spec.max_size)
-                                    ->value_name("N")
-                                    ->default_value(request.spec.max_size),
-                                "the largest size tried")(
-        "epoch-cap",
-        po::value<int>(&request.spec.epoch_cap)
-            ->value_name("N")
-            ->default_value(request.spec.epoch_cap),
-        "epochs per attempt at most")(
-        "shapes", po::value<std::string>(&shapes)->value_name("S,..."), "only these shapes")(
-        "depths", po::value<std::string>(&depths)->value_name("D,..."), "only these depths");
-    options.hidden.add_options()("action", po::value<std::string>(&action));
-    options.positional.add("action", 1);
+            ->default_value(flags.start_size),
+        "the first size tried (sizes no network can be built at are skipped)")(
+        "max-size",
+        po::value<std::int64_t>(&flags.max_size)->value_name("N")->default_value(flags.max_size),
+        "the largest size tried")(
+        "epochs",
+        po::value<int>(&flags.epochs)->value_name("N")->default_value(flags.epochs),
+        "epochs per attempt at most")("monitored",
+                                      po::value<std::string>(&flags.monitored)
+                                          ->value_name("SERIES")
+                                          ->default_value(flags.monitored),
+                                      "the loss watched: validation, or test (BUTTER-compatible)")(
+        "validation-fraction",
+        po::value<double>(&flags.validation_fraction)
+            ->value_name("FRACTION")
+            ->default_value(flags.validation_fraction, "0.05"),
+        "rows held out as the validation set the search watches")(
+        "label",
+        po::value<std::string>(&flags.label)->value_name("LABEL")->default_value(flags.label),
+        "names the searches in SQL (experiment_label)")(
+        "priority",
+        po::value<int>(&flags.priority)->value_name("N")->default_value(flags.priority),
+        "higher is claimed first")(
+        "dry-run", po::bool_switch(&dry_run), "print what would be enqueued; write nothing")(
+        "results",
+        po::bool_switch(&results),
+        "show what the searches found (--dataset: one dataset)");
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
-    if (action != "replay") {
-        throw common::ConfigError(
-            action.empty()
-                ? std::string("search: missing ACTION (replay; see joulesweep search --help)")
-                : fmt::format("search: unknown action '{}' (expected replay)", action));
+    if (results) {
+        coordinator::Database database = open_current_database(context.globals);
+        std::cout << format_table(coordinator::read_search_results(database, flags.dataset));
+        return 0;
     }
-    if (request.dataset.empty() || std::isnan(target)) {
-        throw common::ConfigError("search replay: give --dataset NAME and --target LOSS");
-    }
-    if (!common::find_dataset(request.dataset)) {
-        throw common::ConfigError(fmt::format("search replay: unknown dataset '{}' (known: {})",
-                                              request.dataset,
-                                              common::known_dataset_names()));
-    }
-    if (!std::isfinite(target)) {
-        throw common::ConfigError("search replay: --target must be a finite loss");
-    }
-    if (request.spec.epoch_cap < 1) {
-        throw common::ConfigError("search replay: --epoch-cap must be at least 1");
-    }
-    request.spec.target = target;
-    try {
-        request.spec.failure = common::parse_failure_rule(failure);
-        static_cast<void>(common::size_ladder(request.spec));  // checks factor and sizes
-    } catch (const common::ConfigError& error) {
-        throw common::ConfigError(fmt::format("search replay: {}", error.what()));
-    }
-    if (!shapes.empty()) {
-        for (const std::string_view shape : split_commas(shapes)) {
-            static_cast<void>(common::kShapeNames.parse(shape));
-            request.shapes.emplace_back(shape);
-        }
-    }
-    if (!depths.empty()) {
-        request.depths = depth_list(depths);
-    }
-    coordinator::Database database = open_current_database(context.globals);
-    const std::vector<coordinator::GroupReplay> replays =
-        coordinator::replay_searches(database, request);
-    std::cout << format_table(replay_table(replays, request));
-    print_summary(replays);
-    return 0;
+    return enqueue_searches(flags, dry_run, context);
 }
 
 }  // namespace joulesweep::app

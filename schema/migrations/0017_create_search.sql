@@ -105,3 +105,43 @@ JOIN experiment e USING (experiment_id)
 LEFT JOIN search_attempt a USING (run_id)
 WHERE e.kind = 'search'
 GROUP BY r.run_id, e.experiment_id;
+
+-- One row per search experiment: its searches, how many reached the target, the median
+-- over finished searches of what each spent (unreached as +Infinity, median_cost()), the
+-- smallest size any search reached it at, and the cheapest network found: the reached
+-- attempt with the fewest gross joules (then operations), with its size, parameters,
+-- joules and operations. `joulesweep search --results` prints it.
+CREATE VIEW search_summary AS
+SELECT e.experiment_id, e.dataset, e.shape, e.depth, e.search_target AS target,
+       e.search_monitored AS monitored, e.search_failure AS failure,
+       e.search_ladder AS ladder_factor, e.size AS start_size, e.search_max_size AS max_size,
+       e.epochs AS epoch_cap,
+       count(*) AS searches,
+       count(*) FILTER (WHERE s.status = 'done') AS done,
+       count(*) FILTER (WHERE s.reached) AS reached,
+       min(s.size_found) AS smallest_size_reached,
+       median_cost(array_agg(CASE WHEN s.reached THEN s.net_j::double precision
+                                  ELSE 'Infinity' END) FILTER (WHERE s.status = 'done'))
+           AS median_search_net_j,
+       median_cost(array_agg(CASE WHEN s.reached THEN s.gross_j::double precision
+                                  ELSE 'Infinity' END) FILTER (WHERE s.status = 'done'))
+           AS median_search_gross_j,
+       median_cost(array_agg(CASE WHEN s.reached THEN s.flops::double precision
+                                  ELSE 'Infinity' END) FILTER (WHERE s.status = 'done'))
+           AS median_search_flops,
+       min(c.size) AS cheapest_size,
+       min(c.parameter_count) AS cheapest_parameters,
+       min(c.net_j) AS cheapest_net_j,
+       min(c.gross_j) AS cheapest_gross_j,
+       min(c.flops) AS cheapest_flops
+FROM experiment e
+JOIN search_result s USING (experiment_id)
+LEFT JOIN LATERAL (
+    SELECT a.size, a.parameter_count, a.net_j, a.gross_j, a.flops
+    FROM search_attempt a JOIN run r ON r.run_id = a.run_id
+    WHERE r.experiment_id = e.experiment_id AND a.outcome = 'reached'
+    ORDER BY a.gross_j NULLS LAST, a.flops
+    LIMIT 1
+) AS c ON true
+WHERE e.kind = 'search'
+GROUP BY e.experiment_id;

@@ -21,13 +21,23 @@ search:
   target: 0.15
   start_size: 16
   max_size: 1024
-  failure: [full, "proportional(0.01,3)"]
+  failure: full
 YAML
 run_joulesweep --db "$FRESH_DB" enqueue "$TEST_DIR/search.yaml"
-expect_status 0 "enqueue the searches"
-expect_contains "$out" "enqueued 2 new experiments"
-[[ $(fresh_query "SELECT string_agg(DISTINCT kind || ' ' || search_failure, ', ') FROM experiment") == \
+expect_status 0 "enqueue the searches of a sweep file"
+expect_contains "$out" "enqueued 1 new experiments"
+# The same searches under another failure rule, from the command line. Its flags cannot
+# set the learning rate or batch size: those stay BUTTER's (lr 1e-4, batch 256).
+run_joulesweep --db "$FRESH_DB" search --dataset banana --target 0.15 --start-size 16 \
+    --max-size 1024 --epochs 60 --validation-fraction 0.1 --repetitions 2 \
+    --failure "proportional(0.01,3)" --label searches
+expect_status 0 "search --dataset banana --target 0.15"
+expect_contains "$out" "enqueued 1 new search experiments (0 were already queued) and 2 new searches"
+[[ $(fresh_query "SELECT string_agg(kind || ' ' || search_failure, ', ' ORDER BY search_failure) FROM experiment") == \
     "search full, search proportional(0.01, 3)" ]] || fail "the experiments should be searches: $(fresh_query "TABLE experiment")"
+run_joulesweep --db "$FRESH_DB" search --results
+expect_status 0 "search --results before any search ran"
+expect_contains "$out" "0/0/2"
 readonly lease=4
 
 # A search still running with at least one attempt stored: killed now, it must resume.
@@ -95,3 +105,11 @@ for run_id in ${interrupted//,/ }; do
     [[ $claims == "1,2" ]] || fail "search $run_id: attempts stored under claims $claims, not 1 then 2"
     [[ $first -ge 1 ]] || fail "search $run_id restarted from its first attempt"
 done
+
+run_joulesweep --db "$FRESH_DB" search --results --dataset banana
+expect_status 0 "search --results"
+expect_contains "$out" "Size searches"
+grep -Eq "banana +rectangle +3 +0.15 +full +[0-9]/2/2 " <<<"$out" ||
+    fail "search --results should show the finished searches: $out"
+reached=$(fresh_query "SELECT min(size) FROM search_attempt WHERE outcome = 'reached'")
+grep -Eq " $reached " <<<"$out" || fail "search --results should name the smallest size reached ($reached): $out"

@@ -78,16 +78,27 @@ ReportTable read_section(pqxx::transaction_base& transaction,
     const std::string sql =
         section.limited ? fmt::format(fmt::runtime(section.sql), fmt::arg("limit", row_limit + 1))
                         : std::string(section.sql);
-    const pqxx::result rows = transaction.exec(sql);
+    return table_from_rows(transaction.exec(sql),
+                           section.title,
+                           section.empty_text,
+                           section.limited ? std::optional<int>(row_limit) : std::nullopt);
+}
+
+}  // namespace
+
+ReportTable table_from_rows(const pqxx::result& rows,
+                            std::string title,
+                            std::string empty_text,
+                            std::optional<int> row_limit) {
     ReportTable table;
-    table.title = section.title;
-    table.empty_text = section.empty_text;
+    table.title = std::move(title);
+    table.empty_text = std::move(empty_text);
     for (pqxx::row::size_type column = 0; column < rows.columns(); ++column) {
         table.columns.emplace_back(rows.column_name(column));
         table.numeric.push_back(is_numeric_type(rows.column_type(column)));
     }
     for (const pqxx::row& row : rows) {
-        if (section.limited && std::ssize(table.rows) == row_limit) {
+        if (row_limit && std::ssize(table.rows) == *row_limit) {
             table.truncated = true;
             break;
         }
@@ -99,8 +110,6 @@ ReportTable read_section(pqxx::transaction_base& transaction,
     }
     return table;
 }
-
-}  // namespace
 
 std::vector<ReportTable> read_queue_report(Database& database, const QueueReportOptions& options) {
     std::vector<ReportTable> tables;

@@ -57,6 +57,8 @@ int run_queue_command(const std::vector<std::string>& arguments, CommandContext&
 int run_results_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_run_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_search_command(const std::vector<std::string>& arguments, CommandContext& context);
+// `search replay`, reached through run_search_command.
+int run_search_replay(const std::vector<std::string>& arguments, CommandContext& context);
 int run_shard_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_train_command(const std::vector<std::string>& arguments, CommandContext& context);
 int run_status_command(const std::vector<std::string>& arguments, CommandContext& context);

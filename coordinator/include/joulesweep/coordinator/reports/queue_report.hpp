@@ -3,8 +3,11 @@
 // migration 0003 (progress, queue_summary, coordinators, runs_in_flight, failures,
 // throughput). Values arrive as display text; the caller only lays them out.
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <pqxx/pqxx>
 
 #include "joulesweep/coordinator/db/database.hpp"
 
@@ -22,6 +25,13 @@ struct ReportTable {
 struct QueueReportOptions {
     int row_limit = 20;  // for the long tables (queue by dataset, runs in flight, failures)
 };
+
+// A query's rows as a table: SQL NULL as "-", numeric columns right-aligned, at most
+// `row_limit` rows (then `truncated`).
+ReportTable table_from_rows(const pqxx::result& rows,
+                            std::string title,
+                            std::string empty_text,
+                            std::optional<int> row_limit = std::nullopt);
 
 // One read-only transaction, so every table describes the same instant.
 std::vector<ReportTable> read_queue_report(Database& database, const QueueReportOptions& options);
