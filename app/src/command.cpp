@@ -42,7 +42,7 @@ const std::vector<Command>& all_commands() {
          "train queued runs under mpirun or srun: rank 0 coordinates, the others train",
          run_run_command},
         {"search",
-         "replay the exponential size search on stored runs: its joules against the minimum",
+         "size searches: enqueue them, see what they found, or replay one on stored runs",
          run_search_command},
         {"shard", "summarise the HDF5 shards that run jobs wrote", run_shard_command},
         {"train",

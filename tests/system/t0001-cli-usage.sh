@@ -38,7 +38,7 @@ for word in "--l1 PENALTY" "--l2 PENALTY" "--label-noise FRACTION" "--test-fract
     expect_contains "$out" "$word"
 done
 # Every option names its value, and every default reads as typed.
-for command in "train" "run" "bench energy" "bench training" "energy" "search"; do
+for command in "train" "run" "bench energy" "bench training" "energy" "search" "search replay"; do
     read -r -a words <<<"$command"
     run_joulesweep "${words[@]}" --help
     expect_status 0 "joulesweep $command --help"
