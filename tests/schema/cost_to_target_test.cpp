@@ -3,7 +3,6 @@
 // (common/energy_to_target.hpp, size_choice.hpp) on the same stored runs.
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -26,6 +25,7 @@
 
 #include "queue_fixture.hpp"
 #include "sample_energy.hpp"
+#include "sql_doc.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -82,28 +82,6 @@ common::RunOutcome outcome_for(const ClaimedRun& claimed, const StoredRun& run) 
     }
     result.energy = energy;
     return outcome;
-}
-
-// The ```sql blocks of docs/sql.md's section `heading`.
-std::vector<std::string> sql_examples(const std::string& heading) {
-    std::ifstream doc(JOULESWEEP_SQL_DOC);
-    REQUIRE(doc);
-    std::vector<std::string> examples;
-    bool in_section = false;
-    bool in_block = false;
-    for (std::string line; std::getline(doc, line);) {
-        if (line.rfind("## ", 0) == 0) {
-            in_section = line == "## " + heading;
-        } else if (in_section && line == "```sql") {
-            in_block = true;
-            examples.emplace_back();
-        } else if (in_block && line == "```") {
-            in_block = false;
-        } else if (in_block) {
-            examples.back() += line + "\n";
-        }
-    }
-    return examples;
 }
 
 double query_double(pqxx::work& transaction, const std::string& sql) {
@@ -256,7 +234,7 @@ TEST_CASE("cost to target: the SQL answers equal the C++ definitions on the same
                            "best_loss > 0 AND best_loss < 0.3") == 2);
         // Every example docs/sql.md gives runs, and answers something.
         const std::vector<std::string> examples =
-            sql_examples("Energy to a target (train for less)");
+            testing::sql_examples("Energy to a target (train for less)");
         CHECK(examples.size() == 4);
         for (const std::string& example : examples) {
             INFO(example);

@@ -9,6 +9,7 @@
 
 #include "queue_fixture.hpp"
 #include "sample_energy.hpp"
+#include "sql_doc.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -113,6 +114,22 @@ TEST_CASE("RunQueue: search attempts are stored once, fenced, and a search resum
                                    "SELECT coalesce(reached::text, 'null') FROM search_result "
                                    "WHERE run_id = " +
                                        std::to_string(other.run_id)) == "null");
+
+    // Every example of docs/sql.md's "Searches" runs and answers something (its run 42 is
+    // this test's search).
+    const std::vector<std::string> examples = testing::sql_examples("Searches");
+    CHECK(examples.size() == 2);
+    for (std::string example : examples) {
+        INFO(example);
+        const auto at = example.find("run_id = 42");
+        if (at != std::string::npos) {
+            example.replace(at, 11, "run_id = " + std::to_string(run.run_id));
+        }
+        CHECK_FALSE(query_value<std::string>(database,
+                                             "SELECT count(*)::text FROM (" +
+                                                 example.substr(0, example.rfind(';')) +
+                                                 ") AS rows") == "0");
+    }
 }
 
 }  // namespace joulesweep::coordinator
