@@ -123,18 +123,16 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
 
     const auto started = std::chrono::steady_clock::now();
     const coordinator::SweepPlan plan = coordinator::plan_sweeps(load_sweeps(file, preset));
-    print_plan(plan);
-    if (dry_run) {
-        std::cout << "dry run: nothing was written\n";
+    const auto report = print_and_write_plan(plan, dry_run, context);
+    if (!report) {
         return 0;
     }
-    const coordinator::EnqueueReport report = write_plan(plan, context);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     std::cout << fmt::format(
         "enqueued {} new experiments ({} were already queued) and {} new runs in {:.1f} s\n",
-        report.experiments_added,
-        report.experiments_existing,
-        report.runs_added,
+        report->experiments_added,
+        report->experiments_existing,
+        report->runs_added,
         elapsed.count());
     return 0;
 }

@@ -147,19 +147,17 @@ int enqueue_searches(const SearchFlags& flags, bool dry_run, CommandContext& con
         throw common::ConfigError(text.starts_with("search:") ? std::string(text)
                                                               : fmt::format("search: {}", text));
     }
-    print_plan(plan);
-    if (dry_run) {
-        std::cout << "dry run: nothing was written\n";
+    const auto report = print_and_write_plan(plan, dry_run, context);
+    if (!report) {
         return 0;
     }
-    const coordinator::EnqueueReport report = write_plan(plan, context);
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     std::cout << fmt::format(
         "enqueued {} new search experiments ({} were already queued) and {} new searches in "
         "{:.1f} s; train them with mpirun joulesweep run, then see joulesweep search --results\n",
-        report.experiments_added,
-        report.experiments_existing,
-        report.runs_added,
+        report->experiments_added,
+        report->experiments_existing,
+        report->runs_added,
         elapsed.count());
     return 0;
 }

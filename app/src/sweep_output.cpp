@@ -54,4 +54,15 @@ coordinator::EnqueueReport write_plan(const coordinator::SweepPlan& plan, Comman
     }
 }
 
+std::optional<coordinator::EnqueueReport> print_and_write_plan(const coordinator::SweepPlan& plan,
+                                                               bool dry_run,
+                                                               CommandContext& context) {
+    print_plan(plan);
+    if (dry_run) {
+        std::cout << "dry run: nothing was written\n";
+        return std::nullopt;
+    }
+    return write_plan(plan, context);
+}
+
 }  // namespace joulesweep::app

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/seed_mix.hpp"
 
 namespace joulesweep::common {
 namespace {
@@ -236,20 +237,11 @@ SearchSpec search_spec_of(const ExperimentConfig& config) {
 }
 
 std::int64_t attempt_seed(std::int64_t seed, int attempt) noexcept {
-    // splitmix64's finaliser over (seed, attempt): neighbouring attempts and seeds give
-    // unrelated streams.
-    constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-    constexpr std::uint64_t kMix1 = 0xBF58476D1CE4E5B9ULL;
-    constexpr std::uint64_t kMix2 = 0x94D049BB133111EBULL;
-    constexpr int kShift1 = 30;
-    constexpr int kShift2 = 27;
-    constexpr int kShift3 = 31;
     constexpr std::uint64_t kPositive = 0x7FFFFFFFFFFFFFFFULL;  // seeds are stored as bigint
-    std::uint64_t value =
-        static_cast<std::uint64_t>(seed) + (static_cast<std::uint64_t>(attempt + 1) * kGolden);
-    value = (value ^ (value >> kShift1)) * kMix1;
-    value = (value ^ (value >> kShift2)) * kMix2;
-    return static_cast<std::int64_t>((value ^ (value >> kShift3)) & kPositive);
+    // Stream attempt + 1: attempt 0 is not the run's own seed.
+    return static_cast<std::int64_t>(
+        mix_seed(static_cast<std::uint64_t>(seed), static_cast<std::uint64_t>(attempt) + 1) &
+        kPositive);
 }
 
 }  // namespace joulesweep::common

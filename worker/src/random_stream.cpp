@@ -6,20 +6,12 @@
 #include <numbers>
 
 #include "joulesweep/common/error.hpp"
+#include "joulesweep/common/seed_mix.hpp"
 
 namespace joulesweep::worker {
 
 std::uint64_t derived_seed(std::uint64_t seed, RandomPurpose purpose) noexcept {
-    constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ULL;
-    constexpr std::uint64_t kMix1 = 0xBF58476D1CE4E5B9ULL;
-    constexpr std::uint64_t kMix2 = 0x94D049BB133111EBULL;
-    constexpr int kShift1 = 30;
-    constexpr int kShift2 = 27;
-    constexpr int kShift3 = 31;
-    std::uint64_t value = seed + (static_cast<std::uint64_t>(purpose) * kGolden);
-    value = (value ^ (value >> kShift1)) * kMix1;
-    value = (value ^ (value >> kShift2)) * kMix2;
-    return value ^ (value >> kShift3);
+    return common::mix_seed(seed, static_cast<std::uint64_t>(purpose));
 }
 
 std::uint64_t RandomStream::below(std::uint64_t bound) {
