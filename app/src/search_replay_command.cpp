@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
@@ -28,7 +30,7 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kSearchUsage =
-    R"usage(Usage: joulesweep search replay --dataset NAME --target LOSS [options]
+    R"usage(Usage: joulesweep search replay --dataset NAME (--target LOSS,... | --levels STEP) [options]
 
 Replays the exponential size search on the runs already stored for a dataset: what would
 a search have spent to reach the target here? Sizes start-size, r x start-size, ... up to
@@ -72,10 +74,10 @@ std::string key_field(const std::string& key, std::string_view field) {
 coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay>& replays,
                                       const coordinator::SearchReplayRequest& request) {
     coordinator::ReportTable table;
-    table.title = fmt::format("Size search replayed on {} to {} loss {:g} ({}, {} joules)",
+    table.title = fmt::format("Size search replayed on {} to {} loss {} ({}, {} joules)",
                               request.dataset,
                               request.monitored,
-                              request.spec.target,
+                              fmt::join(request.targets, ", "),
                               request.spec.failure.text(),
                               request.energy);
     table.empty_text = fmt::format(
@@ -83,7 +85,8 @@ coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay
         "energy (docs/train-for-less.md)",
         request.dataset,
         request.monitored);
-    table.columns = {"shape",
+    table.columns = {"target",
+                     "shape",
                      "depth",
                      "optimizer",
                      "lr",
@@ -99,7 +102,8 @@ coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay
                      "s_min",
                      "Q",
                      "R"};
-    table.numeric = {false,
+    table.numeric = {true,
+                     false,
                      true,
                      false,
                      true,
@@ -120,7 +124,8 @@ coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay
             return value ? std::to_string(*value) : std::string("-");
         };
         table.rows.push_back(
-            {key_field(replay.group_key, "shape"),
+            {fmt::format("{:g}", replay.target),
+             key_field(replay.group_key, "shape"),
              key_field(replay.group_key, "depth"),
              key_field(replay.group_key, "optimizer"),
              key_field(replay.group_key, "learning_rate"),
@@ -190,6 +195,65 @@ std::vector<int> depth_list(const std::string& text) {
     return depths;
 }
 
+// One line per group, hardware class and target: what the table shows and R's terms, the
+// largest size's full-budget joules and O_full, O_hit (M4, M5 of the specification).
+void write_replay_csv(const std::string& path,
+                      const std::vector<coordinator::GroupReplay>& replays,
+                      const coordinator::SearchReplayRequest& request) {
+    std::ofstream out(path);
+    if (!out) {
+        throw common::StorageError(fmt::format("search replay: cannot write {}", path));
+    }
+    const auto number = [](double value) {
+        return std::isfinite(value) ? fmt::format("{:.9g}", value) : std::string("inf");
+    };
+    const auto size = [](const std::optional<std::int64_t>& value) {
+        return value ? std::to_string(*value) : std::string();
+    };
+    const auto over = [&number](double top, double bottom) {
+        return std::isfinite(top) && std::isfinite(bottom) && bottom > 0 ? number(top / bottom)
+                                                                         : std::string();
+    };
+    out << "dataset,monitored,energy,failure,target,shape,depth,hardware,sizes,replays,found,"
+           "search_j,search_epochs,size_found,e_star,s_opt,s_min,q,r,r_hit,r_fail,largest_size,"
+           "full_j,largest_to_target_j,o_full,o_hit\n";
+    for (const coordinator::GroupReplay& replay : replays) {
+        const double e_star = replay.choice.minimum_cost;
+        out << fmt::format(
+            "{},{},{},\"{}\",{},{},{},\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}"
+            "\n",
+            request.dataset,
+            request.monitored,
+            request.energy,
+            request.spec.failure.text(),
+            number(replay.target),
+            key_field(replay.group_key, "shape"),
+            key_field(replay.group_key, "depth"),
+            replay.hardware,
+            replay.sizes,
+            replay.replays,
+            replay.replays_found,
+            number(replay.search_j),
+            number(replay.search_epochs),
+            size(replay.size_found),
+            number(e_star),
+            size(replay.choice.optimal_size),
+            size(replay.choice.smallest_size),
+            replay.choice.size_ratio ? number(*replay.choice.size_ratio) : std::string(),
+            replay.ratio ? number(*replay.ratio) : std::string(),
+            over(replay.hit_j, e_star),
+            over(replay.fail_j, e_star),
+            replay.largest_size,
+            number(replay.full_j),
+            number(replay.largest_to_target_j),
+            over(replay.full_j, replay.search_j),
+            over(replay.largest_to_target_j, replay.search_j));
+    }
+    if (!out.flush()) {
+        throw common::StorageError(fmt::format("search replay: writing {} failed", path));
+    }
+}
+
 }  // namespace
 
 int run_search_replay(const std::vector<std::string>& arguments, CommandContext& context) {
@@ -198,13 +262,22 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
     std::string failure = request.spec.failure.text();
     std::string shapes;
     std::string depths;
-    double target = std::nan("");
+    std::string targets;
+    int level_step = 0;
+    std::string csv;
     CommandOptions options{kSearchUsage, help_section("Options for search replay"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
         "dataset", po::value<std::string>(&request.dataset)->value_name("NAME"), "the dataset")(
         "target",
-        po::value<double>(&target)->value_name("LOSS"),
-        "the target loss on the monitored series")(
+        po::value<std::string>(&targets)->value_name("LOSS,..."),
+        "the target loss(es) on the monitored series")(
+        "levels",
+        po::value<int>(&level_step)->value_name("STEP"),
+        "instead of --target: every STEP-th of the dataset's 200 BUTTER-E loss levels (1: all)")(
+        "csv",
+        po::value<std::string>(&csv)->value_name("FILE"),
+        "write every group and target as CSV, with R's two terms and the full-budget joules "
+        "of the largest size (then no table is printed, only the summary)")(
         "monitored",
         po::value<std::string>(&request.monitored)
             ->value_name("SERIES")
@@ -248,21 +321,27 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
                 ? std::string("search: missing ACTION (replay; see joulesweep search --help)")
                 : fmt::format("search: unknown action '{}' (expected replay)", action));
     }
-    if (request.dataset.empty() || std::isnan(target)) {
-        throw common::ConfigError("search replay: give --dataset NAME and --target LOSS");
+    if (request.dataset.empty() || (targets.empty() == (level_step == 0))) {
+        throw common::ConfigError(
+            "search replay: give --dataset NAME and either --target LOSS,... or --levels STEP");
     }
     if (!common::find_dataset(request.dataset)) {
         throw common::ConfigError(fmt::format("search replay: unknown dataset '{}' (known: {})",
                                               request.dataset,
                                               common::known_dataset_names()));
     }
-    if (!std::isfinite(target)) {
-        throw common::ConfigError("search replay: --target must be a finite loss");
+    for (const std::string_view item : split_commas(targets)) {
+        double target = 0.0;
+        const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), target);
+        if (error != std::errc() || end != item.data() + item.size() || !std::isfinite(target)) {
+            throw common::ConfigError(
+                fmt::format("search replay: --target: '{}' is not a finite loss", item));
+        }
+        request.targets.push_back(target);
     }
     if (request.spec.epoch_cap < 1) {
         throw common::ConfigError("search replay: --epoch-cap must be at least 1");
     }
-    request.spec.target = target;
     try {
         request.spec.failure = common::parse_failure_rule(failure);
         static_cast<void>(common::size_ladder(request.spec));  // checks factor and sizes
@@ -279,9 +358,24 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
         request.depths = depth_list(depths);
     }
     coordinator::Database database = open_current_database(context.globals);
+    if (level_step != 0) {
+        request.targets = coordinator::dataset_loss_levels(
+            database, request.dataset, request.monitored, level_step);
+        if (request.targets.empty()) {
+            throw common::ConfigError(
+                fmt::format("search replay: {} has no loss levels: no stored run has a {} series",
+                            request.dataset,
+                            request.monitored));
+        }
+    }
     const std::vector<coordinator::GroupReplay> replays =
         coordinator::replay_searches(database, request);
-    std::cout << format_table(replay_table(replays, request));
+    if (csv.empty()) {
+        std::cout << format_table(replay_table(replays, request));
+    } else {
+        write_replay_csv(csv, replays, request);
+        std::cout << fmt::format("{} groups x targets written to {}\n", replays.size(), csv);
+    }
     print_summary(replays);
     return 0;
 }

@@ -249,48 +249,54 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
     Database database(fresh.target());
     const StoredGrid grid = store_grid(database);
     for (const char* rule : {"proportional(0.01, 2)", "full", "cap(5)"}) {
-        for (const double target : {0.3, 0.2, 0.12}) {
-            INFO(rule << " to " << target);
-            SearchReplayRequest request;
-            request.dataset = "banana";
-            request.monitored = "test";
-            request.spec.target = target;
-            request.spec.start_size = 64;
-            request.spec.max_size = 1024;
-            request.spec.epoch_cap = 30;
-            request.spec.failure = common::parse_failure_rule(rule);
-            const std::vector<GroupReplay> replays = replay_searches(database, request);
-            REQUIRE(replays.size() == 2);
-            for (const GroupReplay& replay : replays) {
-                INFO(replay.group_key);
-                CHECK(replay.sizes == 5);
-                CHECK(replay.replays == 3);
-                std::vector<double> spent;
-                for (int index = 0; index < 3; ++index) {
-                    const auto stored =
-                        [&](std::int64_t size) -> std::optional<common::StoredAttempt> {
-                        for (const auto& [run_id, run] : grid.runs) {
-                            if (grid.group_of.at(run.experiment_id) == replay.group_key &&
-                                run.size == size && grid.repetition_of.at(run_id) == index) {
-                                return common::StoredAttempt{
-                                    common::RunHistory{
-                                        run.test_loss, run.net_j, run.gross_j, run.flops_per_epoch},
-                                    std::isnan(run.test_loss.back())};
-                            }
+        INFO(rule);
+        SearchReplayRequest request;
+        request.dataset = "banana";
+        request.monitored = "test";
+        request.targets = {0.3, 0.2, 0.12};
+        request.spec.start_size = 64;
+        request.spec.max_size = 1024;
+        request.spec.epoch_cap = 30;
+        request.spec.failure = common::parse_failure_rule(rule);
+        const std::vector<GroupReplay> replays = replay_searches(database, request);
+        REQUIRE(replays.size() == 6);  // 2 groups x 3 targets
+        for (const GroupReplay& replay : replays) {
+            INFO(replay.group_key << " to " << replay.target);
+            CHECK(replay.sizes == 5);
+            CHECK(replay.replays == 3);
+            common::SearchSpec spec = request.spec;
+            spec.target = replay.target;
+            std::vector<double> spent;
+            std::vector<double> full;
+            for (int index = 0; index < 3; ++index) {
+                const auto stored = [&](std::int64_t size) -> std::optional<common::StoredAttempt> {
+                    for (const auto& [run_id, run] : grid.runs) {
+                        if (grid.group_of.at(run.experiment_id) == replay.group_key &&
+                            run.size == size && grid.repetition_of.at(run_id) == index) {
+                            return common::StoredAttempt{
+                                common::RunHistory{
+                                    run.test_loss, run.net_j, run.gross_j, run.flops_per_epoch},
+                                std::isnan(run.test_loss.back())};
                         }
-                        return std::nullopt;
-                    };
-                    const common::SearchOutcome outcome =
-                        common::replay_search(request.spec, stored);
-                    spent.push_back(outcome.size_found ? outcome.net_j : common::kUnreached);
-                }
-                const double median = common::median_cost(spent);
-                if (median == common::kUnreached) {
-                    CHECK(replay.search_j == common::kUnreached);
-                } else {
-                    CHECK(replay.search_j == Approx(median).epsilon(1e-9));
-                }
+                    }
+                    return std::nullopt;
+                };
+                const common::SearchOutcome outcome = common::replay_search(spec, stored);
+                spent.push_back(outcome.size_found ? outcome.net_j : common::kUnreached);
+                const std::optional<common::StoredAttempt> largest = stored(1024);
+                REQUIRE(largest);
+                full.push_back(common::sum_of_first(largest->history.net_j, 1000000));
             }
+            const double median = common::median_cost(spent);
+            if (median == common::kUnreached) {
+                CHECK(replay.search_j == common::kUnreached);
+            } else {
+                CHECK(replay.search_j == Approx(median).epsilon(1e-9));
+                CHECK(replay.hit_j > 0);
+                CHECK(replay.fail_j >= 0);
+            }
+            CHECK(replay.largest_size == 1024);
+            CHECK(replay.full_j == Approx(common::median_cost(full)).epsilon(1e-6));
         }
     }
 }

@@ -79,6 +79,7 @@ GroupReplay replay_group(const std::string& group_key,
     GroupReplay replay;
     replay.group_key = group_key;
     replay.hardware = hardware;
+    replay.target = spec.target;
     replay.sizes = static_cast<int>(runs.size());
     int replays = 0;
     for (const auto& [size, by_repetition] : runs) {
@@ -96,10 +97,22 @@ GroupReplay replay_group(const std::string& group_key,
         costs.push_back({size, median_of(net)});
     }
     replay.choice = common::choose_size(costs);
+    if (!costs.empty()) {
+        replay.largest_size = costs.back().size;
+        replay.largest_to_target_j = costs.back().cost;
+        std::vector<double> full;
+        for (const auto& [repetition, run] : runs.rbegin()->second) {
+            const std::vector<float>& joules = gross ? run.gross_j : run.net_j;
+            full.push_back(common::sum_of_first(joules, static_cast<int>(joules.size())));
+        }
+        replay.full_j = median_of(full);
+    }
 
     // Replay i uses the i-th stored repetition of every size (by repetition number).
     std::vector<double> spent;
     std::vector<double> epochs;
+    std::vector<double> hits;
+    std::vector<double> fails;
     std::vector<std::pair<double, std::int64_t>> found;
     for (int index = 0; index < replays; ++index) {
         const auto stored = [&](std::int64_t size) -> std::optional<common::StoredAttempt> {
@@ -117,10 +130,16 @@ GroupReplay replay_group(const std::string& group_key,
             continue;
         }
         spent.push_back(outcome.net_j);
+        hits.push_back(outcome.attempts.back().net_j);
+        fails.push_back(outcome.net_j - outcome.attempts.back().net_j);
         ++replay.replays_found;
         found.emplace_back(outcome.net_j, *outcome.size_found);
     }
     replay.search_j = median_of(spent);
+    if (!hits.empty()) {
+        replay.hit_j = median_of(hits);
+        replay.fail_j = median_of(fails);
+    }
     replay.search_epochs = median_of(epochs);
     if (replay.search_j != common::kUnreached && !found.empty()) {
         std::sort(found.begin(), found.end());
@@ -133,7 +152,27 @@ GroupReplay replay_group(const std::string& group_key,
     return replay;
 }
 
+constexpr const char* kLevelsSql = R"sql(
+SELECT loss FROM dataset_loss_levels($1, $2) WHERE loss_index % $3 = 0 ORDER BY loss_index)sql";
+
 }  // namespace
+
+std::vector<double> dataset_loss_levels(Database& database,
+                                        const std::string& dataset,
+                                        const std::string& monitored,
+                                        int step) {
+    if (step < 1) {
+        throw common::ConfigError(fmt::format("loss levels: step {} is not 1 or more", step));
+    }
+    return database.with_transaction("read the loss levels", [&](pqxx::work& transaction) {
+        transaction.exec0("SET TRANSACTION READ ONLY");
+        std::vector<double> levels;
+        for (const auto& row : transaction.exec_params(kLevelsSql, dataset, monitored, step)) {
+            levels.push_back(row[0].as<double>());
+        }
+        return levels;
+    });
+}
 
 std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayRequest& request) {
     if (request.monitored != "test" && request.monitored != "validation") {
@@ -161,7 +200,11 @@ std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayR
             GroupRuns runs;
             const auto flush = [&] {
                 if (!runs.empty()) {
-                    replays.push_back(replay_group(group_key, hardware, runs, request.spec, gross));
+                    for (const double target : request.targets) {
+                        common::SearchSpec spec = request.spec;
+                        spec.target = target;
+                        replays.push_back(replay_group(group_key, hardware, runs, spec, gross));
+                    }
                 }
                 runs.clear();
             };

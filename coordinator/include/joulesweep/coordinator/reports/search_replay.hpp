@@ -20,7 +20,8 @@ struct SearchReplayRequest {
     std::string dataset;
     std::string monitored = "validation";  // or "test" (BUTTER-compatible)
     std::string energy = "net";            // the joules searched and compared: net or gross
-    common::SearchSpec spec;               // target, ladder, cap and failure rule
+    common::SearchSpec spec;               // ladder, cap and failure rule (spec.target unused)
+    std::vector<double> targets;           // each group is replayed to each
     std::vector<std::string> shapes;       // empty: every shape stored
     std::vector<int> depths;               // empty: every depth stored
 };
@@ -28,6 +29,7 @@ struct SearchReplayRequest {
 struct GroupReplay {
     std::string group_key;
     std::string hardware;
+    double target = 0.0;
     int sizes = 0;    // sizes stored for the group
     int replays = 0;  // repetition indices every stored size has
     int replays_found = 0;
@@ -38,12 +40,28 @@ struct GroupReplay {
     // R = search_j / E*, when both are finite and E* is above 0 (net joules of tiny runs
     // can be 0 or below: they drew no more than the node's idle power).
     std::optional<double> ratio;
+    // R's two terms (M4 of the specification), medians over the replays that found a
+    // size: the successful attempt's joules, and the failed attempts' before it.
+    double hit_j = common::kUnreached;
+    double fail_j = common::kUnreached;
+    // The largest stored size (s_max): the median over its runs of all their epochs'
+    // joules (training to the whole budget), and its median cost to the target (M5).
+    std::int64_t largest_size = 0;
+    double full_j = common::kUnreached;
+    double largest_to_target_j = common::kUnreached;
 };
 
+// BUTTER-E's 200 log-spaced loss levels of the dataset (dataset_loss_levels(), migration
+// 0016), every `step`-th from the first.
+std::vector<double> dataset_loss_levels(Database& database,
+                                        const std::string& dataset,
+                                        const std::string& monitored,
+                                        int step);
+
 // Reads the dataset's measured runs with their monitored series and replays the search
-// on each group. Groups without a measured run of every size they store are left out
-// of no replay: a size missing at repetition i is skipped in replay i, as an unbuildable
-// size is.
+// on each group, to each target (one GroupReplay per group, hardware class and target). Groups
+// without a measured run of every size they store are left out of no replay: a size missing at
+// repetition i is skipped in replay i, as an unbuildable size is.
 std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayRequest& request);
 
 }  // namespace joulesweep::coordinator
