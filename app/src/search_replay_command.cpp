@@ -74,7 +74,7 @@ std::string key_field(const std::string& key, std::string_view field) {
 coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay>& replays,
                                       const coordinator::SearchReplayRequest& request) {
     coordinator::ReportTable table;
-    table.title = fmt::format("Size search replayed on {} to {} loss {} ({}, {} joules)",
+    table.title = fmt::format("Size search replayed on {} to {} loss {:g} ({}, {} joules)",
                               request.dataset,
                               request.monitored,
                               fmt::join(request.targets, ", "),
