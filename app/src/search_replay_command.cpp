@@ -330,7 +330,8 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
                                               request.dataset,
                                               common::known_dataset_names()));
     }
-    for (const std::string_view item : split_commas(targets)) {
+    for (const std::string_view item :
+         targets.empty() ? std::vector<std::string_view>{} : split_commas(targets)) {
         double target = 0.0;
         const auto [end, error] = std::from_chars(item.data(), item.data() + item.size(), target);
         if (error != std::errc() || end != item.data() + item.size() || !std::isfinite(target)) {

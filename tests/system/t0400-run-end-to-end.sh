@@ -127,11 +127,22 @@ expect_status 0 "search replay"
 expect_contains "$out" "Size search replayed on banana to test loss 1e+09 (proportional(0.001, 16), gross joules)"
 expect_contains "$out" "R = search / E* over 4 groups: median 1, R <= 2 in 100%"
 expect_contains "$out" "Q = s_opt / s_min over 4 groups: median 1, Q <= 4 in 100%"
-[[ $(grep -Ec "^ *(rectangle|trapezoid) +[23] +adam .* 512 +[0-9.e+-]+ +512 +512 +1 +1$" <<<"$out") == 4 ]] ||
+[[ $(grep -Ec "^ *1e\+09 +(rectangle|trapezoid) +[23] +adam .* 512 +[0-9.e+-]+ +512 +512 +1 +1$" <<<"$out") == 4 ]] ||
     fail "search replay should find 512 for 4 groups: $out"
+# Every 50th of BUTTER-E's 200 levels, as CSV: 4 groups x 4 levels, with the full-budget
+# joules of the largest size.
+run_joulesweep --db "$FRESH_DB" search replay --dataset banana --levels 50 --monitored test \
+    --max-size 512 --energy gross --csv "$TEST_DIR/replay.csv"
+expect_status 0 "search replay --levels --csv"
+expect_contains "$out" "16 groups x targets written to $TEST_DIR/replay.csv"
+[[ $(wc -l <"$TEST_DIR/replay.csv") == 17 ]] || fail "replay.csv: $(cat "$TEST_DIR/replay.csv")"
+head -1 "$TEST_DIR/replay.csv" | grep -q "^dataset,monitored,energy,failure,target,.*,r_hit,r_fail,largest_size,full_j," ||
+    fail "replay.csv's header: $(head -1 "$TEST_DIR/replay.csv")"
+[[ $(grep -c '^banana,test,gross,"proportional(0.001, 16)",.*,512,[0-9.e+-]*,' "$TEST_DIR/replay.csv") == 16 ]] ||
+    fail "replay.csv's rows: $(cat "$TEST_DIR/replay.csv")"
 run_joulesweep --db "$FRESH_DB" search replay --dataset banana
 expect_status 2 "search replay without a target"
-expect_contains "$err" "search replay: give --dataset NAME and --target LOSS"
+expect_contains "$err" "search replay: give --dataset NAME and either --target LOSS,... or --levels STEP"
 run_joulesweep --db "$FRESH_DB" search replay --dataset banana --target 1 --failure "patience(3)"
 expect_status 2 "search replay with an unknown rule"
 expect_contains "$err" "failure rule 'patience(3)': expected proportional(DELTA, PATIENCE), full"
