@@ -129,6 +129,52 @@ TEST_CASE("protocol: a result's energy round-trips, a series of the wrong length
                       Catch::Contains("energy_net_j has 2 values for 3 epochs"));
 }
 
+TEST_CASE("protocol: a search's attempt keeps its record and series; where it resumes travels too",
+          "[common][protocol][search]") {
+    RunAssignment assignment;
+    assignment.search_attempts_done = 3;
+    assignment.search_reference_j = 2.5e9;
+    const RunAssignment resumed = decode_assignment(encode(assignment));
+    CHECK(resumed.search_attempts_done == 3);
+    CHECK(resumed.search_reference_j == 2.5e9);
+
+    SearchAttemptReport sent;
+    sent.run_id = 5;
+    sent.attempt = 2;
+    sent.record.attempt = 4;
+    sent.record.size = 512;
+    sent.record.outcome = AttemptOutcome::kFailedTrigger;
+    sent.record.epochs = 2;
+    sent.record.best_loss = 0.375;
+    sent.record.net_j = 1.5;
+    sent.record.gross_j = 2.5;
+    sent.record.flops = 4e6;
+    sent.final = true;
+    sent.result.epoch_wall_s = {0.5F, 0.25F};
+    sent.result.energy = testing::sample_energy(2);
+    for (std::size_t index = 0; index < kValidationOffset; ++index) {
+        sent.result.statistics.at(index) = {1.0F, 0.5F};
+    }
+    const SearchAttemptReport received = decode_attempt(encode(sent));
+    CHECK(received.run_id == 5);
+    CHECK(received.attempt == 2);
+    CHECK(received.record.attempt == 4);
+    CHECK(received.record.size == 512);
+    CHECK(received.record.outcome == AttemptOutcome::kFailedTrigger);
+    CHECK(received.record.best_loss == 0.375);
+    CHECK(received.record.gross_j == 2.5);
+    CHECK(received.record.flops == 4e6);
+    CHECK(received.final);
+    CHECK(received.result.statistics == sent.result.statistics);
+    CHECK(received.result.energy->gross_j == sent.result.energy->gross_j);
+
+    sent.record.epochs = 3;  // more than the series hold
+    CHECK_THROWS_AS(decode_attempt(encode(sent)), MpiError);
+    sent.record.epochs = 2;
+    sent.record.outcome = static_cast<AttemptOutcome>(9);
+    CHECK_THROWS_WITH(decode_attempt(encode(sent)), Catch::Contains("unknown outcome value 9"));
+}
+
 TEST_CASE("protocol: failures, references, totals and signal counts round-trip",
           "[common][protocol]") {
     const RunFailure failure = decode_failure(encode(RunFailure{5, 2, "boom", true}));
