@@ -129,8 +129,9 @@ TEST_CASE("protocol: a result's energy round-trips, a series of the wrong length
                       Catch::Contains("energy_net_j has 2 values for 3 epochs"));
 }
 
-TEST_CASE("protocol: a search's attempt keeps its record and series; where it resumes travels too",
-          "[common][protocol][search]") {
+TEST_CASE(
+    "protocol: a search's attempt keeps its record and series, and where it resumes travels too",
+    "[common][protocol][search]") {
     RunAssignment assignment;
     assignment.search_attempts_done = 3;
     assignment.search_reference_j = 2.5e9;

@@ -186,7 +186,7 @@ TEST_CASE("CoordinatorCore: running runs' epochs reach the queue every 2 s",
 
 namespace joulesweep::coordinator {
 
-TEST_CASE("CoordinatorCore: a search's attempts are stored as they come; the final one ends it",
+TEST_CASE("CoordinatorCore: a search's attempts are stored as they come, and the final one ends it",
           "[coordinator][core][search]") {
     testing::CoordinatorJob job(1, 3, testing::quick_options());
     job.start();
