@@ -12,7 +12,7 @@ readonly PACKAGES=(
     libopenmpi-dev openmpi-bin libeigen3-dev libdnnl-dev ocl-icd-opencl-dev
     libhdf5-dev hdf5-tools libpqxx-dev libpq-dev libboost-program-options-dev
     libfmt-dev nlohmann-json3-dev libyaml-cpp-dev libfreeipmi-dev libipmimonitoring-dev libopenipmi-dev
-    zlib1g-dev libssl-dev
+    zlib1g-dev libssl-dev libcsv-dev
     # servers and tools the system and its tests run for real
     postgresql postgresql-client slurm-wlm munge openipmi ipmitool freeipmi-tools
     # tests and lint

@@ -11,6 +11,7 @@
 
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
+#include "joulesweep/app/datasets_directory.hpp"
 #include "joulesweep/app/power_source_options.hpp"
 #include "joulesweep/benchmarks/metering_benchmark.hpp"
 #include "joulesweep/common/error.hpp"
@@ -101,9 +102,7 @@ int run_bench_energy(const std::vector<std::string>& arguments, CommandContext& 
     } catch (const common::ConfigError& error) {
         throw common::ConfigError(fmt::format("bench energy: {}", error.what()));
     }
-    const std::filesystem::path directory =
-        datasets_dir.empty() ? std::filesystem::path(context.globals.data_dir) / "datasets"
-                             : std::filesystem::path(datasets_dir);
+    const std::filesystem::path directory = datasets_directory(datasets_dir, context.globals);
     const worker::PreparedDataset dataset =
         worker::read_dataset_file(directory / fmt::format("{}.h5", config.dataset));
 

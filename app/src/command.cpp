@@ -27,7 +27,7 @@ const std::vector<Command>& all_commands() {
          "benchmark the queue (on a scratch database) or training throughput",
          run_bench_command},
         {"datasets",
-         "list BUTTER's 13 datasets; prepare them as ready-to-train HDF5 files",
+         "list BUTTER's 13 datasets and imported ones; prepare them; import your own CSV",
          run_datasets_command},
         {"db", "manage the database: start, stop, status, url, migrate", run_db_command},
         {"energy",

@@ -13,6 +13,7 @@
 
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/datasets_directory.hpp"
 #include "joulesweep/app/sweep_output.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
@@ -98,13 +99,17 @@ void print_presets() {
 int run_enqueue_command(const std::vector<std::string>& arguments, CommandContext& context) {
     std::string file;
     std::string preset;
+    std::string datasets_dir;
     bool dry_run = false;
     bool list_presets = false;
     CommandOptions options{kEnqueueUsage, help_section("Options for enqueue"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
-        "preset",
-        po::value<std::string>(&preset)->value_name("NAME"),
-        "enqueue one of BUTTER's sweeps")(
+        "datasets-dir",
+        po::value<std::string>(&datasets_dir)->value_name("DIR"),
+        "where imported datasets are described (their *.import.json). Default: "
+        "<data-dir>/datasets")("preset",
+                               po::value<std::string>(&preset)->value_name("NAME"),
+                               "enqueue one of BUTTER's sweeps")(
         "list-presets",
         po::bool_switch(&list_presets),
         "list BUTTER's sweeps: experiments, runs and what each varies; then exit")(
@@ -120,6 +125,7 @@ int run_enqueue_command(const std::vector<std::string>& arguments, CommandContex
         print_presets();
         return 0;
     }
+    datasets_directory(datasets_dir, context.globals);
 
     const auto started = std::chrono::steady_clock::now();
     const coordinator::SweepPlan plan = coordinator::plan_sweeps(load_sweeps(file, preset));

@@ -20,6 +20,7 @@
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/datasets_directory.hpp"
 #include "joulesweep/app/exit_codes.hpp"
 #include "joulesweep/app/job_energy.hpp"
 #include "joulesweep/app/power_source_options.hpp"
@@ -367,10 +368,7 @@ int run_run_command(const std::vector<std::string>& arguments, CommandContext& c
             return status;
         }
         worker::WorkerContext worker_context;
-        worker_context.datasets_dir =
-            settings.datasets_dir.empty()
-                ? std::filesystem::path(context.globals.data_dir) / "datasets"
-                : std::filesystem::path(settings.datasets_dir);
+        worker_context.datasets_dir = datasets_directory(settings.datasets_dir, context.globals);
         worker_context.host = host;
         worker_context.slurm_job_id = job_id;
         worker_context.software_json = software_json();

@@ -13,6 +13,7 @@
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/datasets_directory.hpp"
 #include "joulesweep/app/sweep_output.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
@@ -171,8 +172,13 @@ int run_search_command(const std::vector<std::string>& arguments, CommandContext
     SearchFlags flags;
     bool results = false;
     bool dry_run = false;
+    std::string datasets_dir;
     CommandOptions options{kSearchUsage, help_section("Options for search"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
+        "datasets-dir",
+        po::value<std::string>(&datasets_dir)->value_name("DIR"),
+        "where imported datasets are described (their *.import.json). Default: "
+        "<data-dir>/datasets")(
         "dataset", po::value<std::string>(&flags.dataset)->value_name("NAME"), "the dataset")(
         "target",
         po::value<std::string>(&flags.targets)->value_name("LOSS,..."),
@@ -229,6 +235,7 @@ int run_search_command(const std::vector<std::string>& arguments, CommandContext
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }
+    datasets_directory(datasets_dir, context.globals);
     if (results) {
         coordinator::Database database = open_current_database(context.globals);
         std::cout << format_table(coordinator::read_search_results(database, flags.dataset));

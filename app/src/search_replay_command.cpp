@@ -18,6 +18,7 @@
 #include "joulesweep/app/cli.hpp"
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
+#include "joulesweep/app/datasets_directory.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
@@ -325,6 +326,7 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
         throw common::ConfigError(
             "search replay: give --dataset NAME and either --target LOSS,... or --levels STEP");
     }
+    datasets_directory("", context.globals);
     if (!common::find_dataset(request.dataset)) {
         throw common::ConfigError(fmt::format("search replay: unknown dataset '{}' (known: {})",
                                               request.dataset,

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "joulesweep/app/command.hpp"
+#include "joulesweep/app/datasets_directory.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
 #include "joulesweep/common/experiment_config.hpp"
@@ -393,6 +394,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
     } catch (const common::ConfigError& error) {
         throw common::ConfigError(fmt::format("train: {}", error.what()));
     }
+    const std::filesystem::path directory = datasets_directory(datasets_dir, context.globals);
     if (!common::find_dataset(config.dataset)) {
         throw common::ConfigError(fmt::format("train: unknown dataset '{}' (known: {})",
                                               config.dataset,
@@ -402,9 +404,6 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         throw common::ConfigError(
             fmt::format("train: --threads must be at least 1, got {}", threads));
     }
-    const std::filesystem::path directory =
-        datasets_dir.empty() ? std::filesystem::path(context.globals.data_dir) / "datasets"
-                             : std::filesystem::path(datasets_dir);
     const worker::PreparedDataset dataset =
         worker::read_dataset_file(directory / fmt::format("{}.h5", config.dataset));
     std::cout << fmt::format("train: {}, seed {}\n", common::canonical_key(config), seed);

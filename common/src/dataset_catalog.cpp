@@ -1,9 +1,16 @@
 #include "joulesweep/common/dataset_catalog.hpp"
 
 #include <array>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "joulesweep/common/error.hpp"
 
 namespace joulesweep::common {
 namespace {
@@ -27,6 +34,23 @@ constexpr std::array<DatasetInfo, 13> kCatalog{{
     {"wine_quality_white", 4898, 11, 11, 7, Task::kClassification, true},
 }};
 
+// Imported datasets; a deque so that the names the entries view never move.
+struct Imported {
+    std::mutex mutex;
+    std::deque<std::string> names;
+    std::vector<DatasetInfo> entries;
+};
+
+Imported& imported() {
+    static Imported registry;
+    return registry;
+}
+
+bool same_facts(const DatasetInfo& a, const DatasetInfo& b) {
+    return a.rows == b.rows && a.raw_features == b.raw_features && a.input_width == b.input_width &&
+           a.output_width == b.output_width && a.task == b.task;
+}
+
 }  // namespace
 
 std::string_view to_text(Task task) noexcept {
@@ -43,6 +67,13 @@ std::optional<DatasetInfo> find_dataset(std::string_view name) noexcept {
             return dataset;
         }
     }
+    Imported& registry = imported();
+    const std::lock_guard lock(registry.mutex);
+    for (const DatasetInfo& dataset : registry.entries) {
+        if (dataset.name == name) {
+            return dataset;
+        }
+    }
     return std::nullopt;
 }
 
@@ -52,7 +83,40 @@ std::string known_dataset_names() {
         names += names.empty() ? "" : ", ";
         names += dataset.name;
     }
+    for (const DatasetInfo& dataset : imported_datasets()) {
+        names += fmt::format(", {} (imported)", dataset.name);
+    }
     return names;
+}
+
+void register_dataset(const DatasetInfo& info) {
+    for (const DatasetInfo& butter : kCatalog) {
+        if (butter.name == info.name) {
+            throw ConfigError(fmt::format(
+                "an imported dataset cannot be named '{}': that is one of BUTTER's", info.name));
+        }
+    }
+    Imported& registry = imported();
+    const std::lock_guard lock(registry.mutex);
+    for (const DatasetInfo& known : registry.entries) {
+        if (known.name == info.name) {
+            if (same_facts(known, info)) {
+                return;
+            }
+            throw ConfigError(fmt::format(
+                "two imported datasets are named '{}' with different rows or widths", info.name));
+        }
+    }
+    DatasetInfo entry = info;
+    entry.name = registry.names.emplace_back(info.name);
+    entry.core = false;
+    registry.entries.push_back(entry);
+}
+
+std::vector<DatasetInfo> imported_datasets() {
+    Imported& registry = imported();
+    const std::lock_guard lock(registry.mutex);
+    return registry.entries;
 }
 
 }  // namespace joulesweep::common

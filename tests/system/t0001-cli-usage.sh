@@ -27,7 +27,7 @@ for word in list prepare "--only NAME,..." "--mnist-dir DIR" "--datasets-dir DIR
 done
 run_joulesweep datasets
 expect_status 2 "joulesweep datasets without an action"
-expect_contains "$err" "datasets: missing ACTION (list or prepare"
+expect_contains "$err" "datasets: missing ACTION (list, prepare or import"
 
 run_joulesweep train --help
 expect_status 0 "joulesweep train --help"

@@ -76,12 +76,12 @@ sweeps:
 
 TEST_CASE("parse_sweeps: each malformed file gets one error naming the field, value and place",
           "[coordinator][sweep]") {
-    CHECK(error_of("label: x\ngrid: {dataset: nosuch, shape: rectangle, depth: 2, size: 64}") ==
-          "sweep.yaml:2:17: grid.dataset: unknown dataset 'nosuch' (known: 201_pol, "
-          "294_satellite_image, "
-          "505_tecator, 529_pollen, 537_houses, adult, banana, connect_4, mnist, nursery, sleep, "
-          "splice, "
-          "wine_quality_white)");
+    // Imported datasets, if other tests in this process registered some, follow BUTTER's 13.
+    CHECK_THAT(error_of("label: x\ngrid: {dataset: nosuch, shape: rectangle, depth: 2, size: 64}"),
+               Catch::StartsWith("sweep.yaml:2:17: grid.dataset: unknown dataset 'nosuch' (known: "
+                                 "201_pol, 294_satellite_image, 505_tecator, 529_pollen, "
+                                 "537_houses, adult, banana, connect_4, mnist, nursery, sleep, "
+                                 "splice, wine_quality_white"));
     CHECK_THAT(
         error_of("label: x\ngrid: {dataset: adult, shape: rectangle, depth: 2, size: 64, "
                  "optimizer: adamw}"),

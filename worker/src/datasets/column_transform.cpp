@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -101,6 +103,51 @@ ColumnTransform fit_column(const RawColumn& column) {
         transform.rule = ColumnRule::kMinMax;
     }
     return transform;
+}
+
+ColumnTransform fit_class_target(const RawColumn& column) {
+    ColumnTransform transform = fit_column(column);
+    if (transform.rule == ColumnRule::kMinMax) {  // a numeric column with many values
+        transform.rule = ColumnRule::kOneHot;
+        transform.minimum = transform.maximum = 0;
+        std::ranges::transform(sorted_distinct(*parse_numbers(column)),
+                               std::back_inserter(transform.values),
+                               number_text);
+    }
+    return transform;
+}
+
+ColumnTransform fit_regression_target(const RawColumn& column) {
+    ColumnTransform transform;
+    transform.column = column.name;
+    for (std::size_t row = 0; row < column.cells.size(); ++row) {
+        if (!parse_number(column.cells[row])) {
+            throw common::ConfigError(fmt::format(
+                "target column '{}' is not numeric: data row {} holds '{}' (a regression "
+                "target must be a number in every row; for class labels use --task "
+                "classification)",
+                column.name,
+                row + 1,
+                column.cells[row]));
+        }
+    }
+    const auto values = sorted_distinct(*parse_numbers(column));
+    if (values.size() > 1) {
+        transform.rule = ColumnRule::kMinMax;
+        transform.minimum = values.front();
+        transform.maximum = values.back();
+    }
+    return transform;
+}
+
+std::optional<std::pair<std::size_t, std::string>> first_non_finite(const RawColumn& column) {
+    for (std::size_t row = 0; row < column.cells.size(); ++row) {
+        const auto value = parse_number(column.cells[row]);
+        if (value && !std::isfinite(*value)) {
+            return std::pair{row + 1, column.cells[row]};
+        }
+    }
+    return std::nullopt;
 }
 
 void apply_column(const ColumnTransform& transform,

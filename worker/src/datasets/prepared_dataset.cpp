@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -81,20 +83,33 @@ std::string_view loss_name(common::Task task) noexcept {
 }
 
 PreparedDataset prepare_table(const common::DatasetInfo& info, const RawTable& table) {
+    std::vector<ColumnTransform> inputs;
+    for (const RawColumn& column : table.features) {
+        inputs.push_back(fit_column(column));
+    }
+    return apply_transforms(
+        info.name, info.task, table, std::move(inputs), fit_column(table.target));
+}
+
+PreparedDataset apply_transforms(std::string_view name,
+                                 common::Task task,
+                                 const RawTable& table,
+                                 std::vector<ColumnTransform> input_transforms,
+                                 ColumnTransform target_transform) {
     PreparedDataset dataset;
-    dataset.name = std::string(info.name);
-    dataset.task = info.task;
+    dataset.name = std::string(name);
+    dataset.task = task;
     dataset.rows = static_cast<std::int64_t>(table.rows());
     dataset.raw_features = static_cast<int>(table.features.size());
-    for (const RawColumn& column : table.features) {
-        dataset.input_transforms.push_back(fit_column(column));
-        dataset.input_width += dataset.input_transforms.back().width();
+    dataset.input_transforms = std::move(input_transforms);
+    for (const ColumnTransform& transform : dataset.input_transforms) {
+        dataset.input_width += transform.width();
     }
-    dataset.target_transform = fit_column(table.target);
+    dataset.target_transform = std::move(target_transform);
     dataset.output_width = dataset.target_transform.width();
     if (dataset.output_width == 0) {
         throw common::ConfigError(
-            fmt::format("dataset {}: the target has a single value: nothing to learn", info.name));
+            fmt::format("dataset {}: the target has a single value: nothing to learn", name));
     }
     const auto rows = static_cast<std::size_t>(dataset.rows);
     dataset.inputs.assign(rows * static_cast<std::size_t>(dataset.input_width), 0.0F);
@@ -164,7 +179,8 @@ void check_against_catalog(const PreparedDataset& dataset, const common::Dataset
         if (made != catalog) {
             throw common::ConfigError(fmt::format(
                 "dataset {}: preparing it gave {} {} but the catalog, which the enqueuer sizes "
-                "networks from, says {}: the source file is not the one BUTTER used",
+                "networks from, says {}: the source file is not the one BUTTER used (or, for "
+                "an imported dataset, not the one it was imported from)",
                 info.name,
                 made,
                 what,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "joulesweep/common/name_table.hpp"
 
@@ -42,10 +43,19 @@ struct DatasetInfo {
 // min-max) applied to the files in data/; MNIST keeps all 784 pixel columns.
 const std::array<DatasetInfo, 13>& dataset_catalog() noexcept;
 
-// The dataset with that name, or nullopt.
+// The dataset with that name, BUTTER's or imported, or nullopt.
 std::optional<DatasetInfo> find_dataset(std::string_view name) noexcept;
 
 // "201_pol, 294_satellite_image, ...": every name, for errors about an unknown one.
 std::string known_dataset_names();
+
+// Users' own datasets (`joulesweep datasets import`), known to this process once their
+// manifests are read (worker::load_imported_datasets). The name is copied. Registering the
+// same facts twice is a no-op; throws ConfigError for one of BUTTER's names or a name
+// already registered with other facts.
+void register_dataset(const DatasetInfo& info);
+
+// The registered imported datasets, in the order they were registered.
+std::vector<DatasetInfo> imported_datasets();
 
 }  // namespace joulesweep::common

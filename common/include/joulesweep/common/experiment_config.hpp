@@ -83,7 +83,7 @@ constexpr ExperimentField<Member> field(std::string_view name,
 // bool, int, std::int64_t, double, Shape, OptimizerKind, WorkKind or MonitoredSeries.
 inline constexpr auto kExperimentFields = std::make_tuple(
     field("batch_size", &ExperimentConfig::batch_size, "training rows per gradient step"),
-    field("dataset", &ExperimentConfig::dataset, "one of BUTTER's 13 datasets"),
+    field("dataset", &ExperimentConfig::dataset, "one of BUTTER's 13 datasets or an imported one"),
     field("depth", &ExperimentConfig::depth, "Dense layers, the output layer included"),
     field("epochs",
           &ExperimentConfig::epochs,

@@ -8,8 +8,10 @@
 //   otherwise                           -> min-max scaled to [0, 1]
 // MNIST's pixels follow a rule of their own: value / 255, constant columns kept.
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "joulesweep/common/name_table.hpp"
@@ -46,6 +48,17 @@ struct ColumnTransform {
 };
 
 ColumnTransform fit_column(const RawColumn& column);
+
+// An imported target (docs/datasets.md, "Your own data"), whatever its number of values:
+// every distinct value a class (2 -> binary, more -> one-hot; numeric classes in numeric
+// order), or a number min-max scaled to [0, 1]. fit_regression_target throws ConfigError
+// naming the row of the first cell that is not a number.
+ColumnTransform fit_class_target(const RawColumn& column);
+ColumnTransform fit_regression_target(const RawColumn& column);
+
+// Rows count from 1. The first cell that reads as a number but is not finite ("nan",
+// "inf", 1e999), as {row, cell}, or nullopt: imported data must hold none.
+std::optional<std::pair<std::size_t, std::string>> first_non_finite(const RawColumn& column);
 
 // Writes the transformed column into `out` (row-major, `stride` floats per row) starting
 // at column `offset`. REQUIRES: the column is the one the transform was fitted on.

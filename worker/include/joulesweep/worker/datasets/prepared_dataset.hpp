@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "joulesweep/common/dataset_catalog.hpp"
@@ -33,6 +34,14 @@ std::string_view loss_name(common::Task task) noexcept;
 
 // Applies BUTTER's column rules to a PMLB table.
 PreparedDataset prepare_table(const common::DatasetInfo& info, const RawTable& table);
+
+// Applies fitted transforms (one per feature, in order, and the target's) to the table.
+// Throws ConfigError when the target transform produces no column.
+PreparedDataset apply_transforms(std::string_view name,
+                                 common::Task task,
+                                 const RawTable& table,
+                                 std::vector<ColumnTransform> input_transforms,
+                                 ColumnTransform target_transform);
 
 // MNIST from its four IDX files (train then test, 70000 rows): pixels / 255, every pixel
 // column kept; the digit one-hot over the 10 classes.
