@@ -75,12 +75,15 @@ std::string key_field(const std::string& key, std::string_view field) {
 coordinator::ReportTable replay_table(const std::vector<coordinator::GroupReplay>& replays,
                                       const coordinator::SearchReplayRequest& request) {
     coordinator::ReportTable table;
-    table.title = fmt::format("Size search replayed on {} to {} loss {:g} ({}, {} joules)",
-                              request.dataset,
-                              request.monitored,
-                              fmt::join(request.targets, ", "),
-                              request.spec.failure.text(),
-                              request.energy);
+    const bool flops = request.energy == coordinator::CostMeasure::kFlops;
+    table.title = fmt::format(
+        "Size search replayed on {} to {} loss {:g} ({}, {})",
+        request.dataset,
+        request.monitored,
+        fmt::join(request.targets, ", "),
+        request.spec.failure.text(),
+        flops ? std::string("floating-point operations")
+              : fmt::format("{} joules", coordinator::kCostMeasureNames.name(request.energy)));
     table.empty_text = fmt::format(
         "no measured runs of {} with a {} series: enqueue a size grid and train it with "
         "energy (docs/train-for-less.md)",
@@ -225,7 +228,7 @@ void write_replay_csv(const std::string& path,
             "\n",
             request.dataset,
             request.monitored,
-            request.energy,
+            coordinator::kCostMeasureNames.name(request.energy),
             request.spec.failure.text(),
             number(replay.target),
             key_field(replay.group_key, "shape"),
@@ -260,6 +263,7 @@ void write_replay_csv(const std::string& path,
 int run_search_replay(const std::vector<std::string>& arguments, CommandContext& context) {
     std::string action;
     coordinator::SearchReplayRequest request;
+    std::string energy = "net";
     std::string failure = request.spec.failure.text();
     std::string shapes;
     std::string depths;
@@ -285,8 +289,10 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
             ->default_value(request.monitored),
         "validation, or test (BUTTER-compatible: BUTTER's held-out series was its test set)")(
         "energy",
-        po::value<std::string>(&request.energy)->value_name("KIND")->default_value(request.energy),
-        "net (minus the idle baseline) or gross joules")(
+        po::value<std::string>(&energy)->value_name("KIND")->default_value(energy),
+        "net (minus the idle baseline) or gross joules, or flops: floating-point operations, "
+        "the measure no machine load or power model touches (columns marked J then count "
+        "operations)")(
         "failure",
         po::value<std::string>(&failure)->value_name("RULE")->default_value(failure),
         "when an attempt is given up: proportional(DELTA, PATIENCE), full, cap(EPOCHS) or "
@@ -347,6 +353,7 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
     }
     try {
         request.spec.failure = common::parse_failure_rule(failure);
+        request.energy = coordinator::kCostMeasureNames.parse(energy);
         static_cast<void>(common::size_ladder(request.spec));  // checks factor and sizes
     } catch (const common::ConfigError& error) {
         throw common::ConfigError(fmt::format("search replay: {}", error.what()));

@@ -130,27 +130,30 @@ def iso_loss_figure(out_dir):
     datasets = sorted({r["dataset"] for r in rows})
     if not datasets:
         return False
-    figure, axes = plt.subplots(1, len(datasets), figsize=(5 * len(datasets), 4), squeeze=False)
-    for axis, dataset in zip(axes[0], datasets):
-        by_level = defaultdict(list)
-        for r in rows:
-            if r["dataset"] != dataset:
-                continue
-            cost, e_star = number(r["gross_j"]), number(r["e_star"])
-            if cost is None or e_star in (None, math.inf) or cost == math.inf or e_star <= 0:
-                continue
-            by_level[(int(r["loss_index"]), float(r["loss"]))].append((int(r["size"]), cost / e_star))
-        colours = plt.cm.viridis(np.linspace(0, 1, max(len(by_level), 1)))
-        for colour, ((index, loss), points) in zip(colours, sorted(by_level.items())):
-            points.sort()
-            axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3,
-                      color=colour, label=f"L = {loss:.3g}")
-        axis.set_xscale("log", base=2)
-        axis.set_yscale("log")
-        axis.set_xlabel("size (parameters)")
-        axis.set_ylabel("E(s, L) / E*(L)  (gross joules)")
-        axis.set_title(dataset)
-        axis.legend(fontsize=6)
+    measures = (("gross_j", "e_star", "gross joules"), ("flops", "flops_star", "flops"))
+    figure, axes = plt.subplots(len(measures), len(datasets), figsize=(5 * len(datasets), 8),
+                                squeeze=False)
+    for row, (cost_column, star_column, unit) in enumerate(measures):
+        for axis, dataset in zip(axes[row], datasets):
+            by_level = defaultdict(list)
+            for r in rows:
+                if r["dataset"] != dataset:
+                    continue
+                cost, e_star = number(r[cost_column]), number(r[star_column])
+                if cost is None or e_star in (None, math.inf) or cost == math.inf or e_star <= 0:
+                    continue
+                by_level[(int(r["loss_index"]), float(r["loss"]))].append((int(r["size"]), cost / e_star))
+            colours = plt.cm.viridis(np.linspace(0, 1, max(len(by_level), 1)))
+            for colour, ((index, loss), points) in zip(colours, sorted(by_level.items())):
+                points.sort()
+                axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3,
+                          color=colour, label=f"L = {loss:.3g}")
+            axis.set_xscale("log", base=2)
+            axis.set_yscale("log")
+            axis.set_xlabel("size (parameters)")
+            axis.set_ylabel(f"E(s, L) / E*(L)  ({unit})")
+            axis.set_title(f"{dataset}, {unit}")
+            axis.legend(fontsize=6)
     figure.tight_layout()
     figure.savefig(os.path.join(out_dir, "iso-loss.png"), dpi=110)
     return True
@@ -163,11 +166,12 @@ def main():
         sys.exit(f"analyze: no replay-*.csv in {out_dir}: run scripts/claims/analyze.sh first")
     rules = list(dict.fromkeys(r["failure"] for r in rows))
     report = ["# The claims, measured on the static grid", ""]
-    for energy in ("gross", "net"):
+    for energy in ("gross", "net", "flops"):
+        unit = "flops" if energy == "flops" else f"{energy} joules"
         for dataset in sorted({r["dataset"] for r in rows}) + ["pooled"]:
             scope = rows if dataset == "pooled" else [r for r in rows if r["dataset"] == dataset]
             groups = {(r["dataset"], r["shape"], r["depth"]) for r in scope}
-            report.append(f"## {dataset}, {energy} joules ({len(groups)} groups)")
+            report.append(f"## {dataset}, {unit} ({len(groups)} groups)")
             report.append("")
             report.extend(summarise(scope, energy, rules))
             report.append("")

@@ -2,7 +2,8 @@
 # The claims experiment's analysis (docs/train-for-less.md, "The claims, measured"): for
 # each dataset of the static grid, the size search replayed on the stored runs under
 # every failure rule, to every 10th of BUTTER-E's 200 loss levels, on gross and on net
-# joules (joulesweep search replay --csv); the iso-loss curves E(s, L) / E*(L) from SQL;
+# joules and on flops (joulesweep search replay --csv); the iso-loss curves E(s, L) /
+# E*(L) from SQL, in gross joules and in flops;
 # then scripts/claims/analyze.py turns them into the M1-M5 tables (report.md) and the M1
 # figure (iso-loss.png).
 # Usage: scripts/claims/analyze.sh [OUT_DIR]   (default claims-report)
@@ -24,7 +25,7 @@ fi
 mkdir -p "$out"
 url=$("$joulesweep" db url)
 for dataset in "${datasets[@]}"; do
-    for energy in gross net; do
+    for energy in gross net flops; do
         for index in "${!rules[@]}"; do
             "$joulesweep" search replay --dataset "$dataset" --levels "$level_step" \
                 --monitored validation --energy "$energy" --failure "${rules[$index]}" \
@@ -32,10 +33,11 @@ for dataset in "${datasets[@]}"; do
                 --csv "$out/replay-$dataset-$energy-$index.csv" >/dev/null
         done
     done
-    # M1: every size's median cost to every 20th level over E* of that level, gross joules.
-    # (\copy takes no psql variables; the dataset names are this script's own.)
+    # M1: every size's median cost to every 20th level over E* of that level, in gross
+    # joules and in flops. (\copy takes no psql variables; the dataset names are this
+    # script's own.)
     psql "$url" -v ON_ERROR_STOP=1 -q >"$out/iso-loss-$dataset.csv" <<SQL
-\copy (SELECT '$dataset' AS dataset, l.loss_index, l.loss, c.size, c.gross_j, g.e_star FROM dataset_loss_levels('$dataset', 'validation') l CROSS JOIN LATERAL experiment_cost_to_target('$dataset', l.loss, 'validation') c JOIN LATERAL group_size_choice('$dataset', l.loss, 'validation', 'gross') g ON g.group_key = c.group_key AND g.hardware = c.hardware WHERE l.loss_index % 20 = 0 ORDER BY l.loss_index, c.size) TO STDOUT WITH CSV HEADER
+\copy (SELECT '$dataset' AS dataset, l.loss_index, l.loss, c.size, c.gross_j, g.e_star, c.flops, f.e_star AS flops_star FROM dataset_loss_levels('$dataset', 'validation') l CROSS JOIN LATERAL experiment_cost_to_target('$dataset', l.loss, 'validation') c JOIN LATERAL group_size_choice('$dataset', l.loss, 'validation', 'gross') g ON g.group_key = c.group_key AND g.hardware = c.hardware JOIN LATERAL group_size_choice('$dataset', l.loss, 'validation', 'flops') f ON f.group_key = c.group_key AND f.hardware = c.hardware WHERE l.loss_index % 20 = 0 ORDER BY l.loss_index, c.size) TO STDOUT WITH CSV HEADER
 SQL
 done
 /usr/bin/python3 scripts/claims/analyze.py "$out"

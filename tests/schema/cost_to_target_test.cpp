@@ -3,11 +3,13 @@
 // (common/energy_to_target.hpp, size_choice.hpp) on the same stored runs.
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <map>
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -248,9 +250,13 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
     const testing::TestDatabase fresh;
     Database database(fresh.target());
     const StoredGrid grid = store_grid(database);
-    for (const char* rule : {"proportional(0.01, 2)", "full", "cap(5)"}) {
-        INFO(rule);
+    for (const auto& [rule, measure] : {std::pair{"proportional(0.01, 2)", CostMeasure::kNet},
+                                        std::pair{"full", CostMeasure::kNet},
+                                        std::pair{"cap(5)", CostMeasure::kNet},
+                                        std::pair{"proportional(0.01, 2)", CostMeasure::kFlops}}) {
+        INFO(rule << " on " << kCostMeasureNames.name(measure));
         SearchReplayRequest request;
+        request.energy = measure;
         request.dataset = "banana";
         request.monitored = "test";
         request.targets = {0.3, 0.2, 0.12};
@@ -268,14 +274,21 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
             spec.target = replay.target;
             std::vector<double> spent;
             std::vector<double> full;
+            std::deque<std::vector<float>> kept;
             for (int index = 0; index < 3; ++index) {
                 const auto stored = [&](std::int64_t size) -> std::optional<common::StoredAttempt> {
                     for (const auto& [run_id, run] : grid.runs) {
                         if (grid.group_of.at(run.experiment_id) == replay.group_key &&
                             run.size == size && grid.repetition_of.at(run_id) == index) {
+                            // Flops: every epoch costs the run's flops per epoch. A
+                            // history views its series, so they outlive the lambda.
+                            const std::vector<float>& cost = kept.emplace_back(
+                                measure == CostMeasure::kFlops
+                                    ? std::vector<float>(run.test_loss.size(),
+                                                         static_cast<float>(run.flops_per_epoch))
+                                    : run.net_j);
                             return common::StoredAttempt{
-                                common::RunHistory{
-                                    run.test_loss, run.net_j, run.gross_j, run.flops_per_epoch},
+                                common::RunHistory{run.test_loss, cost, cost, run.flops_per_epoch},
                                 std::isnan(run.test_loss.back())};
                         }
                     }

@@ -54,6 +54,7 @@ struct StoredRun {
     std::vector<float> loss;
     std::vector<float> net_j;
     std::vector<float> gross_j;
+    std::vector<float> flops;  // flops_per_epoch in every epoch
     double flops_per_epoch = 0.0;
     bool diverged = false;
 };
@@ -65,17 +66,30 @@ double median_of(std::vector<double> values) {
     return common::median_cost(std::move(values));
 }
 
-// The run as the search sees it: its monitored loss and the joules the request compares.
-common::RunHistory history_of(const StoredRun& run, bool gross) {
-    const std::vector<float>& joules = gross ? run.gross_j : run.net_j;
-    return common::RunHistory{run.loss, joules, joules, run.flops_per_epoch};
+// What each epoch of the run cost in the request's measure.
+const std::vector<float>& cost_series(const StoredRun& run, CostMeasure measure) {
+    switch (measure) {
+        case CostMeasure::kGross:
+            return run.gross_j;
+        case CostMeasure::kFlops:
+            return run.flops;
+        case CostMeasure::kNet:
+            break;
+    }
+    return run.net_j;
+}
+
+// The run as the search sees it: its monitored loss and the cost the request compares.
+common::RunHistory history_of(const StoredRun& run, CostMeasure measure) {
+    const std::vector<float>& cost = cost_series(run, measure);
+    return common::RunHistory{run.loss, cost, cost, run.flops_per_epoch};
 }
 
 GroupReplay replay_group(const std::string& group_key,
                          const std::string& hardware,
                          const GroupRuns& runs,
                          const common::SearchSpec& spec,
-                         bool gross) {
+                         CostMeasure measure) {
     GroupReplay replay;
     replay.group_key = group_key;
     replay.hardware = hardware;
@@ -92,7 +106,7 @@ GroupReplay replay_group(const std::string& group_key,
     for (const auto& [size, by_repetition] : runs) {
         std::vector<double> net;
         for (const auto& [repetition, run] : by_repetition) {
-            net.push_back(common::cost_to_target(history_of(run, gross), spec.target).net_j);
+            net.push_back(common::cost_to_target(history_of(run, measure), spec.target).net_j);
         }
         costs.push_back({size, median_of(net)});
     }
@@ -102,7 +116,7 @@ GroupReplay replay_group(const std::string& group_key,
         replay.largest_to_target_j = costs.back().cost;
         std::vector<double> full;
         for (const auto& [repetition, run] : runs.rbegin()->second) {
-            const std::vector<float>& joules = gross ? run.gross_j : run.net_j;
+            const std::vector<float>& joules = cost_series(run, measure);
             full.push_back(common::sum_of_first(joules, static_cast<int>(joules.size())));
         }
         replay.full_j = median_of(full);
@@ -121,7 +135,7 @@ GroupReplay replay_group(const std::string& group_key,
                 return std::nullopt;
             }
             const StoredRun& run = std::next(at_size->second.begin(), index)->second;
-            return common::StoredAttempt{history_of(run, gross), run.diverged};
+            return common::StoredAttempt{history_of(run, measure), run.diverged};
         };
         const common::SearchOutcome outcome = common::replay_search(spec, stored);
         epochs.push_back(outcome.epochs);
@@ -180,11 +194,6 @@ std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayR
             fmt::format("search replay: monitored series '{}' (expected validation or test)",
                         request.monitored));
     }
-    if (request.energy != "net" && request.energy != "gross") {
-        throw common::ConfigError(
-            fmt::format("search replay: energy '{}' (expected net or gross)", request.energy));
-    }
-    const bool gross = request.energy == "gross";
     std::vector<std::int64_t> depths(request.depths.begin(), request.depths.end());
     return database.with_transaction(
         "read stored runs for a search replay", [&](pqxx::work& transaction) {
@@ -203,7 +212,8 @@ std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayR
                     for (const double target : request.targets) {
                         common::SearchSpec spec = request.spec;
                         spec.target = target;
-                        replays.push_back(replay_group(group_key, hardware, runs, spec, gross));
+                        replays.push_back(
+                            replay_group(group_key, hardware, runs, spec, request.energy));
                     }
                 }
                 runs.clear();
@@ -221,6 +231,7 @@ std::vector<GroupReplay> replay_searches(Database& database, const SearchReplayR
                 run.net_j = numbers(row[5].c_str());
                 run.gross_j = numbers(row[6].c_str());
                 run.flops_per_epoch = row[7].as<double>();
+                run.flops.assign(run.loss.size(), static_cast<float>(run.flops_per_epoch));
                 run.diverged = row[8].as<bool>();
             }
             flush();

@@ -10,20 +10,29 @@
 #include <string>
 #include <vector>
 
+#include "joulesweep/common/name_table.hpp"
 #include "joulesweep/common/size_choice.hpp"
 #include "joulesweep/common/size_search.hpp"
 #include "joulesweep/coordinator/db/database.hpp"
 
 namespace joulesweep::coordinator {
 
+// What a replay searches and compares: net or gross joules per epoch, or floating-point
+// operations (the hardware-independent measure: flops_per_epoch x epochs).
+enum class CostMeasure { kNet, kGross, kFlops };
+
+inline constexpr common::NameTable<CostMeasure, 3> kCostMeasureNames{
+    "cost measure",
+    {{{CostMeasure::kNet, "net"}, {CostMeasure::kGross, "gross"}, {CostMeasure::kFlops, "flops"}}}};
+
 struct SearchReplayRequest {
     std::string dataset;
     std::string monitored = "validation";  // or "test" (BUTTER-compatible)
-    std::string energy = "net";            // the joules searched and compared: net or gross
-    common::SearchSpec spec;               // ladder, cap and failure rule (spec.target unused)
-    std::vector<double> targets;           // each group is replayed to each
-    std::vector<std::string> shapes;       // empty: every shape stored
-    std::vector<int> depths;               // empty: every depth stored
+    CostMeasure energy = CostMeasure::kNet;
+    common::SearchSpec spec;          // ladder, cap and failure rule (spec.target unused)
+    std::vector<double> targets;      // each group is replayed to each
+    std::vector<std::string> shapes;  // empty: every shape stored
+    std::vector<int> depths;          // empty: every depth stored
 };
 
 struct GroupReplay {
