@@ -3,11 +3,13 @@
 
 Reads what scripts/claims/analyze.sh wrote into OUT_DIR: replay-*.csv (joulesweep search
 replay --csv: one row per group, target level and failure rule) and iso-loss-*.csv (each
-size's median cost to a level and E* of that level). Writes OUT_DIR/report.md with M2-M5
-per dataset and pooled, and OUT_DIR/iso-loss.png (M1). Pooled statistics weight each
+size's median cost to a level and E* of that level) and m8-*.csv (the first rule's replay
+under another ladder factor or budget). Writes OUT_DIR/report.md with M2-M5 per dataset
+and pooled, M8 pooled, and OUT_DIR/iso-loss.png (M1). Pooled statistics weight each
 group equally and each level equally within a group (specification, section 6.3).
 """
 import csv
+import datetime
 import glob
 import math
 import os
@@ -121,6 +123,72 @@ def summarise(rows, energy, rules):
     return lines
 
 
+def robustness(out_dir, rows, first_rule):
+    """M8: the first rule's M2 and M3 under other ladder factors and budgets, pooled."""
+    variants = [("r = 2, T = 200 (the tables above)", None), ("r = 4, T = 200", "r4"),
+                ("r = 2, T = 100", "t100"), ("r = 2, T = 50", "t50")]
+    lines = ["## M8: robustness, pooled, rule " + first_rule, "",
+             "| measure | ladder and budget | median Q | P(Q <= 4) | median R | IQR | P(R <= 2) | P(R <= 4) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for energy in ("gross", "flops"):
+        for label, name in variants:
+            if name is None:
+                scope = [r for r in rows if r["energy"] == energy and r["failure"] == first_rule]
+            else:
+                scope = read_rows(os.path.join(out_dir, f"m8-*-{energy}-{name}.csv"))
+            qs = [r for r in scope if number(r["q"]) is not None]
+            rated = [r for r in scope if number(r["r"]) is not None]
+            if not qs or not rated:
+                continue
+            qw, rw = weights_of(qs), weights_of(rated)
+            q_values = [number(r["q"]) for r in qs]
+            r_values = [number(r["r"]) for r in rated]
+            lines.append("| " + " | ".join([
+                "flops" if energy == "flops" else f"{energy} joules", label,
+                cell(weighted_quantile(q_values, qw, 0.5)),
+                f"{weighted_share(q_values, qw, lambda v: v <= 4):.0%}",
+                cell(weighted_quantile(r_values, rw, 0.5)),
+                f"{cell(weighted_quantile(r_values, rw, 0.25))}-{cell(weighted_quantile(r_values, rw, 0.75))}",
+                f"{weighted_share(r_values, rw, lambda v: v <= 2):.0%}",
+                f"{weighted_share(r_values, rw, lambda v: v <= 4):.0%}"]) + " |")
+    return lines
+
+
+def live_comparison(out_dir):
+    """M3 from the live searches next to the same searches replayed on the static grid."""
+    live = read_rows(os.path.join(out_dir, "live.csv"))
+    replayed = {}
+    for r in read_rows(os.path.join(out_dir, "live-replay-*.csv")):
+        replayed[(r["dataset"], r["energy"], r["failure"], round(float(r["target"]), 9))] = r
+    lines = ["## Live searches against the replay on the static grid", "",
+             "E* is the static grid's (the same groups, 3 repetitions per size); R = median search"
+             " cost / E*. Live searches not yet finished show their progress only.", "",
+             "| dataset | target | rule | searches done | reached | live size found (smallest) "
+             "| replayed size found | live R gross | replayed R gross | live R flops | replayed R flops |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in live:
+        key = (r["dataset"], r["failure"], round(float(r["target"]), 9))
+        gross = replayed.get((key[0], "gross") + key[1:])
+        flops = replayed.get((key[0], "flops") + key[1:])
+        finished = r["done"] == r["searches"]
+
+        def ratio(cost, row):
+            e_star = number(row["e_star"]) if row else None
+            value = number(cost)
+            if not finished or value is None or e_star in (None, 0, math.inf):
+                return "-"
+            return cell(value / e_star)
+
+        lines.append("| " + " | ".join([
+            r["dataset"], r["target"], r["failure"], f"{r['done']}/{r['searches']}",
+            r["reached"] if finished else "-",
+            (r["smallest_size_reached"] or "-") if finished else "-",
+            (gross["size_found"] or "-") if gross else "-",
+            ratio(r["median_search_gross_j"], gross), cell(number(gross["r"])) if gross else "-",
+            ratio(r["median_search_flops"], flops), cell(number(flops["r"])) if flops else "-"]) + " |")
+    return lines
+
+
 def iso_loss_figure(out_dir):
     import matplotlib
     matplotlib.use("Agg")
@@ -159,13 +227,30 @@ def iso_loss_figure(out_dir):
     return True
 
 
+def machine():
+    """"AMD EPYC, 2 hardware threads": where the analysis ran (the runs name their own hosts)."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} hardware threads"
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "claims-report"
     rows = read_rows(os.path.join(out_dir, "replay-*.csv"))
     if not rows:
         sys.exit(f"analyze: no replay-*.csv in {out_dir}: run scripts/claims/analyze.sh first")
     rules = list(dict.fromkeys(r["failure"] for r in rows))
-    report = ["# The claims, measured on the static grid", ""]
+    report = ["# The claims, measured on the static grid", "",
+              f"Written {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC by "
+              f"scripts/claims/analyze.sh on {machine()}, from the runs stored in its database "
+              "(docs/train-for-less.md, \"The claims, measured\", says how they were trained).", ""]
     for energy in ("gross", "net", "flops"):
         unit = "flops" if energy == "flops" else f"{energy} joules"
         for dataset in sorted({r["dataset"] for r in rows}) + ["pooled"]:
@@ -175,6 +260,10 @@ def main():
             report.append("")
             report.extend(summarise(scope, energy, rules))
             report.append("")
+    report.extend(robustness(out_dir, rows, rules[0]))
+    report.append("")
+    report.extend(live_comparison(out_dir))
+    report.append("")
     if iso_loss_figure(out_dir):
         report.append("M1: iso-loss.png")
     with open(os.path.join(out_dir, "report.md"), "w") as handle:

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -250,11 +251,21 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
     const testing::TestDatabase fresh;
     Database database(fresh.target());
     const StoredGrid grid = store_grid(database);
-    for (const auto& [rule, measure] : {std::pair{"proportional(0.01, 2)", CostMeasure::kNet},
-                                        std::pair{"full", CostMeasure::kNet},
-                                        std::pair{"cap(5)", CostMeasure::kNet},
-                                        std::pair{"proportional(0.01, 2)", CostMeasure::kFlops}}) {
-        INFO(rule << " on " << kCostMeasureNames.name(measure));
+
+    struct Case {
+        const char* rule;
+        CostMeasure measure;
+        int budget;  // epochs: a budget below the runs' 30 reads only their first epochs
+    };
+
+    for (const auto& [rule, measure, budget] :
+         {Case{"proportional(0.01, 2)", CostMeasure::kNet, 30},
+          Case{"full", CostMeasure::kNet, 30},
+          Case{"cap(5)", CostMeasure::kNet, 30},
+          Case{"full", CostMeasure::kNet, 12},
+          Case{"proportional(0.01, 2)", CostMeasure::kFlops, 30}}) {
+        INFO(rule << " on " << kCostMeasureNames.name(measure) << " within " << budget
+                  << " epochs");
         SearchReplayRequest request;
         request.energy = measure;
         request.dataset = "banana";
@@ -262,7 +273,7 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
         request.targets = {0.3, 0.2, 0.12};
         request.spec.start_size = 64;
         request.spec.max_size = 1024;
-        request.spec.epoch_cap = 30;
+        request.spec.epoch_cap = budget;
         request.spec.failure = common::parse_failure_rule(rule);
         const std::vector<GroupReplay> replays = replay_searches(database, request);
         REQUIRE(replays.size() == 6);  // 2 groups x 3 targets
@@ -282,13 +293,17 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
                             run.size == size && grid.repetition_of.at(run_id) == index) {
                             // Flops: every epoch costs the run's flops per epoch. A
                             // history views its series, so they outlive the lambda.
+                            const auto epochs = static_cast<std::size_t>(budget);
                             const std::vector<float>& cost = kept.emplace_back(
                                 measure == CostMeasure::kFlops
-                                    ? std::vector<float>(run.test_loss.size(),
+                                    ? std::vector<float>(epochs,
                                                          static_cast<float>(run.flops_per_epoch))
-                                    : run.net_j);
+                                    : std::vector<float>(run.net_j.begin(),
+                                                         run.net_j.begin() + budget));
+                            const std::span<const float> loss =
+                                std::span<const float>(run.test_loss).first(epochs);
                             return common::StoredAttempt{
-                                common::RunHistory{run.test_loss, cost, cost, run.flops_per_epoch},
+                                common::RunHistory{loss, cost, cost, run.flops_per_epoch},
                                 std::isnan(run.test_loss.back())};
                         }
                     }

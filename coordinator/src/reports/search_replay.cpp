@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -79,10 +80,16 @@ const std::vector<float>& cost_series(const StoredRun& run, CostMeasure measure)
     return run.net_j;
 }
 
-// The run as the search sees it: its monitored loss and the cost the request compares.
-common::RunHistory history_of(const StoredRun& run, CostMeasure measure) {
-    const std::vector<float>& cost = cost_series(run, measure);
-    return common::RunHistory{run.loss, cost, cost, run.flops_per_epoch};
+// The run as the search sees it: its monitored loss and the cost the request compares,
+// over its first `epochs` epochs at most (the budget T of a search: E*, s_opt and the
+// full-budget cost are then those of runs stopped at T as well).
+common::RunHistory history_of(const StoredRun& run, CostMeasure measure, int epochs) {
+    const std::span<const float> cost = cost_series(run, measure);
+    const std::span<const float> loss = run.loss;
+    const auto keep = [&](std::span<const float> series) {
+        return series.first(std::min(series.size(), static_cast<std::size_t>(epochs)));
+    };
+    return common::RunHistory{keep(loss), keep(cost), keep(cost), run.flops_per_epoch};
 }
 
 GroupReplay replay_group(const std::string& group_key,
@@ -106,7 +113,9 @@ GroupReplay replay_group(const std::string& group_key,
     for (const auto& [size, by_repetition] : runs) {
         std::vector<double> net;
         for (const auto& [repetition, run] : by_repetition) {
-            net.push_back(common::cost_to_target(history_of(run, measure), spec.target).net_j);
+            net.push_back(
+                common::cost_to_target(history_of(run, measure, spec.epoch_cap), spec.target)
+                    .net_j);
         }
         costs.push_back({size, median_of(net)});
     }
@@ -116,7 +125,7 @@ GroupReplay replay_group(const std::string& group_key,
         replay.largest_to_target_j = costs.back().cost;
         std::vector<double> full;
         for (const auto& [repetition, run] : runs.rbegin()->second) {
-            const std::vector<float>& joules = cost_series(run, measure);
+            const std::span<const float> joules = history_of(run, measure, spec.epoch_cap).net_j;
             full.push_back(common::sum_of_first(joules, static_cast<int>(joules.size())));
         }
         replay.full_j = median_of(full);
@@ -135,7 +144,7 @@ GroupReplay replay_group(const std::string& group_key,
                 return std::nullopt;
             }
             const StoredRun& run = std::next(at_size->second.begin(), index)->second;
-            return common::StoredAttempt{history_of(run, measure), run.diverged};
+            return common::StoredAttempt{history_of(run, measure, spec.epoch_cap), run.diverged};
         };
         const common::SearchOutcome outcome = common::replay_search(spec, stored);
         epochs.push_back(outcome.epochs);

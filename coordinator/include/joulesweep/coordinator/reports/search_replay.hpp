@@ -53,8 +53,9 @@ struct GroupReplay {
     // size: the successful attempt's joules, and the failed attempts' before it.
     double hit_j = common::kUnreached;
     double fail_j = common::kUnreached;
-    // The largest stored size (s_max): the median over its runs of all their epochs'
-    // joules (training to the whole budget), and its median cost to the target (M5).
+    // The largest stored size (s_max): the median over its runs of their joules over the
+    // whole budget (the first epoch_cap epochs), and its median cost to the target (M5).
+    // Like E*, both read no epoch past the cap: a replay answers for budget T = epoch_cap.
     std::int64_t largest_size = 0;
     double full_j = common::kUnreached;
     double largest_to_target_j = common::kUnreached;
