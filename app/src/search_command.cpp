@@ -14,6 +14,7 @@
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/app/datasets_directory.hpp"
+#include "joulesweep/app/search_ladder_options.hpp"
 #include "joulesweep/app/sweep_output.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
@@ -91,10 +92,7 @@ struct SearchFlags {
     std::string depths = "3";
     std::string failures = common::ExperimentConfig{}.search_failure;
     std::string monitored = "validation";
-    double ladder_factor = 2.0;
-    std::int64_t start_size = 32;
-    std::int64_t max_size = common::ExperimentConfig{}.search_max_size;
-    int epochs = 3000;
+    common::SearchSpec ladder;  // ladder factor, start and maximum size, epoch cap
     double validation_fraction = 0.05;
     int repetitions = 3;
     int priority = 0;
@@ -130,10 +128,10 @@ coordinator::SweepSpec sweep_of(const SearchFlags& flags) {
     spec.values<&ExperimentConfig::search_failure>() = failure_rules(flags.failures);
     spec.values<&ExperimentConfig::search_monitored>() =
         values_of<common::MonitoredSeries>("search_monitored", "monitored", flags.monitored);
-    spec.values<&ExperimentConfig::search_ladder>() = {flags.ladder_factor};
-    spec.values<&ExperimentConfig::size>() = {flags.start_size};
-    spec.values<&ExperimentConfig::search_max_size>() = {flags.max_size};
-    spec.values<&ExperimentConfig::epochs>() = {flags.epochs};
+    spec.values<&ExperimentConfig::search_ladder>() = {flags.ladder.ladder_factor};
+    spec.values<&ExperimentConfig::size>() = {flags.ladder.start_size};
+    spec.values<&ExperimentConfig::search_max_size>() = {flags.ladder.max_size};
+    spec.values<&ExperimentConfig::epochs>() = {flags.ladder.epoch_cap};
     spec.values<&ExperimentConfig::validation_fraction>() = {flags.validation_fraction};
     return spec;
 }
@@ -175,10 +173,7 @@ int run_search_command(const std::vector<std::string>& arguments, CommandContext
     std::string datasets_dir;
     CommandOptions options{kSearchUsage, help_section("Options for search"), {}, {}};
     options.visible.add_options()("help,h", "show this help")(
-        "datasets-dir",
-        po::value<std::string>(&datasets_dir)->value_name("DIR"),
-        "where imported datasets are described (their *.import.json). Default: "
-        "<data-dir>/datasets")(
+
         "dataset", po::value<std::string>(&flags.dataset)->value_name("NAME"), "the dataset")(
         "target",
         po::value<std::string>(&flags.targets)->value_name("LOSS,..."),
@@ -197,26 +192,13 @@ int run_search_command(const std::vector<std::string>& arguments, CommandContext
             ->value_name("RULE;...")
             ->default_value(flags.failures),
         "when an attempt is given up: proportional(DELTA, PATIENCE), full, cap(EPOCHS) or "
-        "cost_cap(FACTOR); several separated by ';'")("ladder-factor",
-                                                      po::value<double>(&flags.ladder_factor)
-                                                          ->value_name("R")
-                                                          ->default_value(flags.ladder_factor, "2"),
-                                                      "each size is R times the last")(
-        "start-size",
-        po::value<std::int64_t>(&flags.start_size)
-            ->value_name("N")
-            ->default_value(flags.start_size),
-        "the first size tried (sizes no network can be built at are skipped)")(
-        "max-size",
-        po::value<std::int64_t>(&flags.max_size)->value_name("N")->default_value(flags.max_size),
-        "the largest size tried")(
-        "epochs",
-        po::value<int>(&flags.epochs)->value_name("N")->default_value(flags.epochs),
-        "epochs per attempt at most")("monitored",
-                                      po::value<std::string>(&flags.monitored)
-                                          ->value_name("SERIES")
-                                          ->default_value(flags.monitored),
-                                      "the loss watched: validation, or test (BUTTER-compatible)")(
+        "cost_cap(FACTOR); several separated by ';'");
+    add_ladder_options(options.visible, flags.ladder);
+    options.visible.add_options()("monitored",
+                                  po::value<std::string>(&flags.monitored)
+                                      ->value_name("SERIES")
+                                      ->default_value(flags.monitored),
+                                  "the loss watched: validation, or test (BUTTER-compatible)")(
         "validation-fraction",
         po::value<double>(&flags.validation_fraction)
             ->value_name("FRACTION")
@@ -231,7 +213,11 @@ int run_search_command(const std::vector<std::string>& arguments, CommandContext
         "dry-run", po::bool_switch(&dry_run), "print what would be enqueued; write nothing")(
         "results",
         po::bool_switch(&results),
-        "show what the searches found (--dataset: one dataset)");
+        "show what the searches found (--dataset: one dataset)")(
+        "datasets-dir",
+        po::value<std::string>(&datasets_dir)->value_name("DIR"),
+        "where imported datasets are described (their *.import.json). Default: "
+        "<data-dir>/datasets");
     if (!parse_command_options(arguments, options, context)) {
         return 0;
     }

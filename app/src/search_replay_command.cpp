@@ -19,6 +19,7 @@
 #include "joulesweep/app/command.hpp"
 #include "joulesweep/app/database_access.hpp"
 #include "joulesweep/app/datasets_directory.hpp"
+#include "joulesweep/app/search_ladder_options.hpp"
 #include "joulesweep/app/text_table.hpp"
 #include "joulesweep/common/dataset_catalog.hpp"
 #include "joulesweep/common/error.hpp"
@@ -296,25 +297,9 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
         "failure",
         po::value<std::string>(&failure)->value_name("RULE")->default_value(failure),
         "when an attempt is given up: proportional(DELTA, PATIENCE), full, cap(EPOCHS) or "
-        "cost_cap(FACTOR)")("ladder-factor",
-                            po::value<double>(&request.spec.ladder_factor)
-                                ->value_name("R")
-                                ->default_value(request.spec.ladder_factor, "2"),
-                            "each size is R times the last")(
-        "start-size",
-        po::value<std::int64_t>(&request.spec.start_size)
-            ->value_name("N")
-            ->default_value(request.spec.start_size),
-        "the first size tried")("max-size",
-                                po::value<std::int64_t>(&request.spec.max_size)
-                                    ->value_name("N")
-                                    ->default_value(request.spec.max_size),
-                                "the largest size tried")(
-        "epoch-cap",
-        po::value<int>(&request.spec.epoch_cap)
-            ->value_name("N")
-            ->default_value(request.spec.epoch_cap),
-        "epochs per attempt at most")(
+        "cost_cap(FACTOR)");
+    add_ladder_options(options.visible, request.spec);
+    options.visible.add_options()(
         "shapes", po::value<std::string>(&shapes)->value_name("S,..."), "only these shapes")(
         "depths", po::value<std::string>(&depths)->value_name("D,..."), "only these depths");
     options.hidden.add_options()("action", po::value<std::string>(&action));
@@ -349,7 +334,7 @@ int run_search_replay(const std::vector<std::string>& arguments, CommandContext&
         request.targets.push_back(target);
     }
     if (request.spec.epoch_cap < 1) {
-        throw common::ConfigError("search replay: --epoch-cap must be at least 1");
+        throw common::ConfigError("search replay: --epochs must be at least 1");
     }
     try {
         request.spec.failure = common::parse_failure_rule(failure);

@@ -29,7 +29,7 @@ for dataset in "${datasets[@]}"; do
         for index in "${!rules[@]}"; do
             "$joulesweep" search replay --dataset "$dataset" --levels "$level_step" \
                 --monitored validation --energy "$energy" --failure "${rules[$index]}" \
-                --epoch-cap "$epoch_cap" --start-size "$start_size" --max-size "$max_size" \
+                --epochs "$epoch_cap" --start-size "$start_size" --max-size "$max_size" \
                 --csv "$out/replay-$dataset-$energy-$index.csv" >/dev/null
         done
     done
@@ -40,7 +40,7 @@ for dataset in "${datasets[@]}"; do
             read -r name factor cap <<<"$variant"
             "$joulesweep" search replay --dataset "$dataset" --levels "$level_step" \
                 --monitored validation --energy "$energy" --failure "${rules[0]}" \
-                --ladder-factor "$factor" --epoch-cap "$cap" --start-size "$start_size" \
+                --ladder-factor "$factor" --epochs "$cap" --start-size "$start_size" \
                 --max-size "$max_size" --csv "$out/m8-$dataset-$energy-$name.csv" >/dev/null
         done
     done
@@ -60,7 +60,7 @@ SQL
         for energy in gross flops; do
             "$joulesweep" search replay --dataset "$dataset" --target "$targets" \
                 --monitored validation --energy "$energy" --failure "$rule" \
-                --epoch-cap "$epoch_cap" --start-size "$start_size" --max-size "$max_size" \
+                --epochs "$epoch_cap" --start-size "$start_size" --max-size "$max_size" \
                 --csv "$out/live-replay-$dataset-$energy-$index.csv" >/dev/null
         done
         index=$((index + 1))
