@@ -111,7 +111,7 @@ std::optional<std::optional<coordinator::RunTransition>> FakeQueue::fail(
         pending.push_back(failure.run_id);
     }
     return std::optional<coordinator::RunTransition>{
-        coordinator::RunTransition{failure.run_id, failure.permanent ? "failed" : "pending"}};
+        coordinator::RunTransition{failure.run_id, failure.permanent}};
 }
 
 std::optional<int> FakeQueue::release(std::int64_t /*id*/,

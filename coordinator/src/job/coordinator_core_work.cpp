@@ -130,9 +130,8 @@ void CoordinatorCore::heartbeat() {
 void CoordinatorCore::reap() {
     auto reaped = queue_.reap_expired();
     if (reaped && !reaped->empty()) {
-        const auto dead = std::count_if(reaped->begin(), reaped->end(), [](const RunTransition& t) {
-            return t.status == "failed";
-        });
+        const auto dead = std::count_if(
+            reaped->begin(), reaped->end(), [](const RunTransition& t) { return t.dead_lettered; });
         say(
             fmt::format("reaped {} runs of expired coordinators ({} back in the queue, {} "
                         "dead-lettered after too many losses)",

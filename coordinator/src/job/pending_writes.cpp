@@ -98,7 +98,7 @@ bool PendingWrites::write_failures(std::int64_t coordinator_id, TimePoint now) {
             log_.say(now,
                      fmt::format("run {} {}",
                                  failure.run_id,
-                                 (*transition)->status == "failed"
+                                 (*transition)->dead_lettered
                                      ? "dead-lettered (permanent, or too many failures)"
                                      : "will be retried after a backoff"));
         }

@@ -79,6 +79,19 @@ SET status = CASE WHEN $4 OR r.error_count + 1 >= r.max_errors THEN 'failed' ELS
 WHERE r.run_id = $2 AND r.attempt = $3 AND r.owner_id = $1 AND r.status = 'running'
 RETURNING r.run_id, r.status)sql";
 
+// A row (run_id, status) that a reap or a failure returned: the status is 'failed' (dead
+// letter) or 'pending' (retried), as their UPDATEs set it.
+RunTransition transition_of(const pqxx::row& row) {
+    const auto status = row[1].as<std::string>();
+    if (status != "failed" && status != "pending") {
+        throw common::DatabaseError(
+            fmt::format("run {} was released as '{}', not 'pending' or 'failed'",
+                        row[0].as<std::int64_t>(),
+                        status));
+    }
+    return RunTransition{row[0].as<std::int64_t>(), status == "failed"};
+}
+
 }  // namespace
 
 RunQueue::RunQueue(Database& database, QueueOptions options)
@@ -151,8 +164,7 @@ std::vector<RunTransition> RunQueue::reap_expired() {
                                     static_cast<double>(options_.retry_backoff_base.count()));
         std::vector<RunTransition> transitions;
         for (const auto& row : rows) {
-            transitions.push_back(
-                RunTransition{row[0].as<std::int64_t>(), row[1].as<std::string>()});
+            transitions.push_back(transition_of(row));
         }
         return transitions;
     });
@@ -248,7 +260,7 @@ std::optional<RunTransition> RunQueue::fail(std::int64_t coordinator_id,
             if (rows.empty()) {
                 return std::nullopt;
             }
-            return RunTransition{rows[0][0].as<std::int64_t>(), rows[0][1].as<std::string>()};
+            return transition_of(rows[0]);
         });
 }
 

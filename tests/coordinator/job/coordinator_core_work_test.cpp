@@ -70,7 +70,7 @@ TEST_CASE("CoordinatorCore: heartbeats at a third of the lease and reaps after e
     job.pass(seconds(1));
     CHECK(job.queue.heartbeats == 1);
     CHECK(job.queue.reaps == 2);
-    job.queue.to_reap = {{40, "pending"}, {41, "failed"}};
+    job.queue.to_reap = {{40, false}, {41, true}};
     job.pass(seconds(10));
     CHECK(
         job.logged("reaped 2 runs of expired coordinators (1 back in the queue, 1 "

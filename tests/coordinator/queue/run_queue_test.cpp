@@ -170,7 +170,7 @@ TEST_CASE("RunQueue: a reaped coordinator's late completion is rejected",
     });
     const auto reaped = queue.reap_expired();
     REQUIRE(reaped.size() == 2);
-    CHECK(reaped[0].status == "pending");
+    CHECK_FALSE(reaped[0].dead_lettered);
     CHECK(queue.reap_expired().empty());  // a second reaper finds nothing
     CHECK_FALSE(queue.heartbeat(zombie));
     CHECK(testing::query_value<int>(database, "SELECT max(lost_count) FROM run") == 1);
@@ -203,7 +203,7 @@ TEST_CASE("RunQueue: a run lost too often is dead-lettered", "[coordinator][db][
         });
         const auto reaped = queue.reap_expired();
         REQUIRE(reaped.size() == 1);
-        CHECK(reaped[0].status == (round == 2 ? "failed" : "pending"));
+        CHECK(reaped[0].dead_lettered == (round == 2));
     }
     CHECK(testing::query_value<std::string>(database, "SELECT last_error FROM run")
               .find("lease expired") == 0);
@@ -225,7 +225,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
         coordinator,
         common::RunFailure{claimed[0].run_id, claimed[0].attempt, "out of memory", false});
     REQUIRE(transient);
-    CHECK(transient->status == "pending");
+    CHECK_FALSE(transient->dead_lettered);
     CHECK(testing::query_value<bool>(
         database,
         "SELECT not_before > now() + interval '50 seconds' FROM run WHERE run_id = " +
@@ -236,7 +236,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
         coordinator,
         common::RunFailure{claimed[1].run_id, claimed[1].attempt, "unknown dataset", true});
     REQUIRE(permanent);
-    CHECK(permanent->status == "failed");
+    CHECK(permanent->dead_lettered);
     CHECK_FALSE(queue.fail(
         coordinator, common::RunFailure{claimed[1].run_id, claimed[1].attempt, "again", false}));
 
@@ -251,7 +251,7 @@ TEST_CASE("RunQueue: failures back off, then dead-letter, permanent ones at once
             coordinator,
             common::RunFailure{again[0].run_id, again[0].attempt, "out of memory", false});
         REQUIRE(transition);
-        CHECK(transition->status == (error == 3 ? "failed" : "pending"));
+        CHECK(transition->dead_lettered == (error == 3));
         database.with_transaction("skip the backoff", [](pqxx::work& transaction) {
             transaction.exec0("UPDATE run SET not_before = now() WHERE status = 'pending'");
         });

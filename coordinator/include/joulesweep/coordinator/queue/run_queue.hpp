@@ -55,7 +55,7 @@ struct RunEpoch {
 // Where a run went when its coordinator's lease expired or a failure was recorded.
 struct RunTransition {
     std::int64_t run_id = 0;
-    std::string status;  // "pending" (will be retried) or "failed" (dead letter)
+    bool dead_lettered = false;  // failed for good; otherwise pending again, to be retried
 };
 
 // Where a claimed search run stands (common::RunAssignment's search fields).
