@@ -103,8 +103,7 @@ int run_bench_energy(const std::vector<std::string>& arguments, CommandContext& 
         throw common::ConfigError(fmt::format("bench energy: {}", error.what()));
     }
     const std::filesystem::path directory = datasets_directory(datasets_dir, context.globals);
-    const worker::PreparedDataset dataset =
-        worker::read_dataset_file(directory / fmt::format("{}.h5", config.dataset));
+    const worker::PreparedDataset dataset = worker::read_dataset(directory, config.dataset);
 
     std::cerr << fmt::format("bench energy: {} {} depth {} size {}, {} epochs, {} pairs\n",
                              config.dataset,

@@ -404,8 +404,7 @@ int run_train_command(const std::vector<std::string>& arguments, CommandContext&
         throw common::ConfigError(
             fmt::format("train: --threads must be at least 1, got {}", threads));
     }
-    const worker::PreparedDataset dataset =
-        worker::read_dataset_file(directory / fmt::format("{}.h5", config.dataset));
+    const worker::PreparedDataset dataset = worker::read_dataset(directory, config.dataset);
     std::cout << fmt::format("train: {}, seed {}\n", common::canonical_key(config), seed);
     EpochEnergy energy;
     std::cout << energy.legend() << '\n';

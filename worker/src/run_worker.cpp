@@ -284,8 +284,8 @@ private:
     const PreparedDataset& dataset(const std::string& name) {
         if (!cached_dataset_ || cached_name_ != name) {
             cached_dataset_.reset();
-            cached_dataset_ = std::make_unique<PreparedDataset>(
-                read_dataset_file(context_.datasets_dir / fmt::format("{}.h5", name)));
+            cached_dataset_ =
+                std::make_unique<PreparedDataset>(read_dataset(context_.datasets_dir, name));
             cached_name_ = name;
         }
         return *cached_dataset_;

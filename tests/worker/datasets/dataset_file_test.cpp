@@ -1,6 +1,7 @@
 #include "joulesweep/worker/datasets/dataset_file.hpp"
 
 #include <filesystem>
+#include <limits>
 
 #include <catch2/catch.hpp>
 
@@ -41,6 +42,32 @@ TEST_CASE("a missing dataset file says how to make it", "[worker][datasets]") {
     const testing::TemporaryDirectory directory;
     CHECK_THROWS_WITH(read_dataset_file(directory.path() / "adult.h5"),
                       Catch::Contains("run `joulesweep datasets prepare`"));
+}
+
+TEST_CASE("read_dataset: a file holding another dataset, or NaN, is refused by name",
+          "[worker][datasets]") {
+    using Catch::Contains;
+    const testing::TemporaryDirectory directory;
+    RawTable table;
+    table.features = {RawColumn{"x", {"0.5", "1.5", "2.5"}}};
+    table.target = RawColumn{"target", {"-1", "1", "-1"}};
+    PreparedDataset banana = prepare_table(*common::find_dataset("banana"), table);
+    write_dataset_file(directory.path() / "banana.h5", banana, "joulesweep test");
+    CHECK(read_dataset(directory.path(), "banana").rows == 3);
+
+    // banana.h5 copied to 529_pollen.h5 must not train as 529_pollen.
+    std::filesystem::copy_file(directory.path() / "banana.h5", directory.path() / "529_pollen.h5");
+    CHECK_THROWS_WITH(read_dataset(directory.path(), "529_pollen"),
+                      Contains("529_pollen.h5 holds dataset 'banana', not '529_pollen'"));
+
+    banana.inputs[4] = std::numeric_limits<float>::quiet_NaN();
+    write_dataset_file(directory.path() / "banana.h5", banana, "joulesweep test");
+    CHECK_THROWS_WITH(read_dataset(directory.path(), "banana"),
+                      Contains("banana.h5: /inputs[1, 1] is nan: the file is damaged"));
+    banana.inputs[4] = 0.0F;
+    banana.targets[2] = std::numeric_limits<float>::infinity();
+    write_dataset_file(directory.path() / "banana.h5", banana, "joulesweep test");
+    CHECK_THROWS_AS(read_dataset(directory.path(), "banana"), common::ConfigError);
 }
 
 }  // namespace joulesweep::worker

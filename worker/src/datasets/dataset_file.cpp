@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -178,6 +181,38 @@ PreparedDataset read_dataset_file(const std::filesystem::path& path) {
         throw common::StorageError(fmt::format(
             "{}: the transforms attribute is not valid: {}", path.string(), error.what()));
     }
+}
+
+PreparedDataset read_dataset(const std::filesystem::path& directory, std::string_view name) {
+    const std::filesystem::path path = directory / fmt::format("{}.h5", name);
+    PreparedDataset dataset = read_dataset_file(path);
+    if (dataset.name != name) {
+        throw common::ConfigError(fmt::format(
+            "{} holds dataset '{}', not '{}' (copied or renamed?): prepare or import '{}' again",
+            path.string(),
+            dataset.name,
+            name,
+            name));
+    }
+    for (const auto& [matrix, width, what] :
+         {std::tuple{&dataset.inputs, dataset.input_width, "inputs"},
+          std::tuple{&dataset.targets, dataset.output_width, "targets"}}) {
+        const auto bad =
+            std::ranges::find_if(*matrix, [](float value) { return !std::isfinite(value); });
+        if (bad != matrix->end()) {
+            const auto index = static_cast<std::size_t>(bad - matrix->begin());
+            const auto columns = static_cast<std::size_t>(width);
+            throw common::ConfigError(fmt::format(
+                "{}: /{}[{}, {}] is {}: the file is damaged; prepare or import '{}' again",
+                path.string(),
+                what,
+                index / columns,
+                index % columns,
+                *bad,
+                name));
+        }
+    }
+    return dataset;
 }
 
 }  // namespace joulesweep::worker

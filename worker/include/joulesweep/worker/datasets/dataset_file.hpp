@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "joulesweep/worker/datasets/prepared_dataset.hpp"
 
@@ -21,5 +22,10 @@ void write_dataset_file(const std::filesystem::path& path,
 // Reads a file written by write_dataset_file. Throws StorageError naming the file when it
 // is missing or not such a file.
 PreparedDataset read_dataset_file(const std::filesystem::path& path);
+
+// The dataset `name` for training: `<directory>/<name>.h5`, read by read_dataset_file and
+// not trusted blindly. Throws ConfigError naming the file when it holds another dataset
+// (a file copied or renamed) or a value that is not finite (NaN or infinite: damaged).
+PreparedDataset read_dataset(const std::filesystem::path& directory, std::string_view name);
 
 }  // namespace joulesweep::worker
