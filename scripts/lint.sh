@@ -23,6 +23,12 @@ mapfile -t shell_files < <(git ls-files '*.sh' '.ci/run' 'slurm/*.sbatch' 'slurm
 echo "lint: clang-format on ${#cxx_files[@]} files"
 clang-format-14 --dry-run --Werror "${cxx_files[@]}"
 
+# CTest's test discovery splits a Catch test name at ';', so such a test would never run.
+if grep -nE 'TEST_CASE\("[^"]*;' "${cxx_files[@]}"; then
+    echo "lint: a TEST_CASE name above holds ';', which CTest splits: use ',' or ':'" >&2
+    exit 1
+fi
+
 check_count=$(clang-tidy-14 --list-checks -p "$build_dir" common/src/error.cpp | grep -c '^    ')
 if [[ "$check_count" != "$expected_check_count" ]]; then
     echo "lint: clang-tidy enables $check_count checks, expected $expected_check_count: is .clang-tidy's Checks list intact?" >&2
