@@ -308,13 +308,11 @@ int run_datasets_command(const std::vector<std::string>& arguments, CommandConte
             ->default_value(sources.source_dir),
         "prepare: the directory holding pmlb/ (the repository's data/)")(
         "mnist-dir",
-        po::value<std::filesystem::path>(&sources.mnist_dir)
-            ->value_name("DIR")
-            ->default_value(sources.mnist_dir),
-        "prepare: MNIST's four IDX files (scripts/fetch-mnist.sh DIR puts them there)")(
-        "only",
-        po::value<std::string>(&only)->value_name("NAME,..."),
-        "prepare: only these datasets")(
+        po::value<std::filesystem::path>(&sources.mnist_dir)->value_name("DIR"),
+        "prepare: MNIST's four IDX files (scripts/fetch-mnist.sh DIR puts them there). "
+        "Default: <source>/mnist")("only",
+                                   po::value<std::string>(&only)->value_name("NAME,..."),
+                                   "prepare: only these datasets")(
         "target",
         po::value<std::string>(&import.target)->value_name("COLUMN"),
         "import: the column to predict")(
@@ -338,6 +336,9 @@ int run_datasets_command(const std::vector<std::string>& arguments, CommandConte
     options.positional.add("action", 1).add("file", 1);
     if (!parse_command_options(arguments, options, context)) {
         return 0;
+    }
+    if (context.variables.count("mnist-dir") == 0) {
+        sources.mnist_dir = sources.source_dir / "mnist";  // follows --source
     }
     const std::filesystem::path directory = datasets_directory(datasets_dir, context.globals);
     if (action == "list") {

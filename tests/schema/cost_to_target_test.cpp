@@ -258,12 +258,15 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
         int budget;  // epochs: a budget below the runs' 30 reads only their first epochs
     };
 
-    for (const auto& [rule, measure, budget] :
-         {Case{"proportional(0.01, 2)", CostMeasure::kNet, 30},
-          Case{"full", CostMeasure::kNet, 30},
-          Case{"cap(5)", CostMeasure::kNet, 30},
-          Case{"full", CostMeasure::kNet, 12},
-          Case{"proportional(0.01, 2)", CostMeasure::kFlops, 30}}) {
+    for (const Case& test : {Case{"proportional(0.01, 2)", CostMeasure::kNet, 30},
+                             Case{"full", CostMeasure::kNet, 30},
+                             Case{"cap(5)", CostMeasure::kNet, 30},
+                             Case{"full", CostMeasure::kNet, 12},
+                             Case{"proportional(0.01, 2)", CostMeasure::kFlops, 30}}) {
+        // Plain variables: the lambda below captures them (it cannot capture bindings).
+        const char* const rule = test.rule;
+        const CostMeasure measure = test.measure;
+        const int budget = test.budget;
         INFO(rule << " on " << kCostMeasureNames.name(measure) << " within " << budget
                   << " epochs");
         SearchReplayRequest request;

@@ -69,3 +69,9 @@ expect_contains "$err" "datasets prepare: 1 of 2 datasets failed"
 run_joulesweep datasets prepare --only nosuch
 expect_status 2 "datasets prepare --only nosuch"
 expect_contains "$err" "--only names 'nosuch', which is not one of BUTTER's datasets"
+
+# MNIST's files are looked for under --source unless --mnist-dir says otherwise.
+run_joulesweep datasets prepare --source "$TEST_DIR/corrupt" --only mnist \
+    --datasets-dir "$TEST_DIR/after-corruption"
+expect_status 2 "datasets prepare --only mnist from a source without MNIST"
+expect_contains "$out" "$TEST_DIR/corrupt/mnist/train-images-idx3-ubyte"

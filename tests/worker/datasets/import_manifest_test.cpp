@@ -52,7 +52,7 @@ TEST_CASE("import manifests: a damaged one is named, not guessed", "[worker][dat
     using Catch::Contains;
     const testing::TemporaryDirectory directory;
     const auto path = directory.path() / "broken.import.json";
-    testing::write_text_file(path, "{\"name\": \"broken\", \"rows\": 3");
+    testing::write_text_file(path, R"({"name": "broken", "rows": 3)");
     CHECK_THROWS_WITH(read_import_manifest(path),
                       Contains("broken.import.json: not an import manifest"));
     ImportManifest renamed = sample_manifest("other");

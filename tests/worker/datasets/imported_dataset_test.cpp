@@ -19,6 +19,7 @@ RawColumn column(std::string name, std::vector<std::string> cells) {
 
 std::vector<std::string> numbers(int count, double scale = 1.0) {
     std::vector<std::string> cells;
+    cells.reserve(static_cast<std::size_t>(count));
     for (int row = 0; row < count; ++row) {
         cells.push_back(std::to_string(row * scale));
     }

@@ -1,5 +1,6 @@
 #include "joulesweep/worker/datasets/csv_table.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <filesystem>
@@ -92,6 +93,87 @@ std::vector<std::vector<std::string>> parse_records(const std::filesystem::path&
     return std::move(records.rows);
 }
 
+// Which header columns are the target and the features (in file order).
+struct ColumnRoles {
+    std::size_t target = 0;
+    std::vector<std::size_t> features;
+};
+
+void check_names(const std::vector<std::string>& header, const std::string& file) {
+    for (std::size_t column = 0; column < header.size(); ++column) {
+        if (header[column].empty()) {
+            throw common::ConfigError(
+                fmt::format("{}: header: column {} has no name", file, column + 1));
+        }
+        const auto first = std::ranges::find(header, header[column]);
+        if (first != header.begin() + static_cast<std::ptrdiff_t>(column)) {
+            throw common::ConfigError(
+                fmt::format("{}: header: columns {} and {} are both named '{}'",
+                            file,
+                            first - header.begin() + 1,
+                            column + 1,
+                            header[column]));
+        }
+    }
+}
+
+ColumnRoles column_roles(const std::vector<std::string>& header,
+                         const CsvLayout& layout,
+                         const std::string& file) {
+    check_names(header, file);
+    const auto target = std::ranges::find(header, layout.target_column);
+    if (target == header.end()) {
+        throw common::ConfigError(
+            fmt::format("{}: no column named '{}' to predict; the header names {}",
+                        file,
+                        layout.target_column,
+                        listed(header)));
+    }
+    for (const std::string& dropped : layout.dropped) {
+        if (std::ranges::find(header, dropped) == header.end()) {
+            throw common::ConfigError(fmt::format(
+                "{}: cannot drop '{}': the header names {}", file, dropped, listed(header)));
+        }
+    }
+    ColumnRoles roles;
+    roles.target = static_cast<std::size_t>(target - header.begin());
+    for (std::size_t column = 0; column < header.size(); ++column) {
+        if (column != roles.target &&
+            std::ranges::find(layout.dropped, header[column]) == layout.dropped.end()) {
+            roles.features.push_back(column);
+        }
+    }
+    if (roles.features.empty()) {
+        throw common::ConfigError(fmt::format(
+            "{}: no feature column: the header names only the target and dropped columns", file));
+    }
+    return roles;
+}
+
+// Throws ConfigError unless data row `row` has a cell, not empty, for every column.
+void check_row(const std::vector<std::string>& cells,
+               const std::vector<std::string>& header,
+               std::size_t row,
+               const std::string& file) {
+    if (cells.size() != header.size()) {
+        throw common::ConfigError(fmt::format("{}: data row {}: {} cells, the header has {}",
+                                              file,
+                                              row,
+                                              cells.size(),
+                                              header.size()));
+    }
+    for (std::size_t column = 0; column < cells.size(); ++column) {
+        if (cells[column].empty()) {
+            throw common::ConfigError(
+                fmt::format("{}: data row {}: column '{}' is empty (missing values are not "
+                            "imported: fill them, or drop the column with --drop)",
+                            file,
+                            row,
+                            header[column]));
+        }
+    }
+}
+
 }  // namespace
 
 RawTable read_csv_table(const std::filesystem::path& path, const CsvLayout& layout) {
@@ -105,89 +187,23 @@ RawTable read_csv_table(const std::filesystem::path& path, const CsvLayout& layo
     if (header.front().starts_with(kByteOrderMark)) {
         header.front().erase(0, kByteOrderMark.size());
     }
-    std::vector<bool> seen_dropped(layout.dropped.size(), false);
-    std::optional<std::size_t> target;
-    std::vector<std::size_t> features;
-    for (std::size_t column = 0; column < header.size(); ++column) {
-        const std::string& name = header[column];
-        if (name.empty()) {
-            throw common::ConfigError(
-                fmt::format("{}: header: column {} has no name", file, column + 1));
-        }
-        for (std::size_t earlier = 0; earlier < column; ++earlier) {
-            if (header[earlier] == name) {
-                throw common::ConfigError(
-                    fmt::format("{}: header: columns {} and {} are both named '{}'",
-                                file,
-                                earlier + 1,
-                                column + 1,
-                                name));
-            }
-        }
-        bool dropped = false;
-        for (std::size_t drop = 0; drop < layout.dropped.size(); ++drop) {
-            if (layout.dropped[drop] == name) {
-                seen_dropped[drop] = true;
-                dropped = true;
-            }
-        }
-        if (name == layout.target_column) {
-            target = column;
-        } else if (!dropped) {
-            features.push_back(column);
-        }
-    }
-    if (!target) {
-        throw common::ConfigError(
-            fmt::format("{}: no column named '{}' to predict; the header names {}",
-                        file,
-                        layout.target_column,
-                        listed(header)));
-    }
-    for (std::size_t drop = 0; drop < layout.dropped.size(); ++drop) {
-        if (!seen_dropped[drop]) {
-            throw common::ConfigError(fmt::format("{}: cannot drop '{}': the header names {}",
-                                                  file,
-                                                  layout.dropped[drop],
-                                                  listed(header)));
-        }
-    }
-    if (features.empty()) {
-        throw common::ConfigError(fmt::format(
-            "{}: no feature column: the header names only the target and dropped columns", file));
-    }
+    const ColumnRoles roles = column_roles(header, layout, file);
     if (records.size() == 1) {
         throw common::ConfigError(fmt::format("{}: a header but no data rows", file));
     }
     RawTable table;
-    for (const std::size_t column : features) {
+    for (const std::size_t column : roles.features) {
         table.features.push_back(RawColumn{header[column], {}});
         table.features.back().cells.reserve(records.size() - 1);
     }
-    table.target.name = header[*target];
+    table.target.name = header[roles.target];
     for (std::size_t row = 1; row < records.size(); ++row) {
         std::vector<std::string>& cells = records[row];
-        if (cells.size() != header.size()) {
-            throw common::ConfigError(fmt::format("{}: data row {}: {} cells, the header has {}",
-                                                  file,
-                                                  row,
-                                                  cells.size(),
-                                                  header.size()));
+        check_row(cells, header, row, file);
+        for (std::size_t feature = 0; feature < roles.features.size(); ++feature) {
+            table.features[feature].cells.push_back(std::move(cells[roles.features[feature]]));
         }
-        for (std::size_t column = 0; column < cells.size(); ++column) {
-            if (cells[column].empty()) {
-                throw common::ConfigError(fmt::format(
-                    "{}: data row {}: column '{}' is empty (missing values are not imported: "
-                    "fill them, or drop the column with --drop)",
-                    file,
-                    row,
-                    header[column]));
-            }
-        }
-        for (std::size_t feature = 0; feature < features.size(); ++feature) {
-            table.features[feature].cells.push_back(std::move(cells[features[feature]]));
-        }
-        table.target.cells.push_back(std::move(cells[*target]));
+        table.target.cells.push_back(std::move(cells[roles.target]));
     }
     return table;
 }
