@@ -8,9 +8,9 @@
 namespace joulesweep::app {
 
 std::filesystem::path datasets_directory(const std::string& flag, const GlobalOptions& globals) {
-    const std::filesystem::path directory =
-        flag.empty() ? std::filesystem::path(globals.data_dir) / "datasets"
-                     : std::filesystem::path(flag);
+    std::filesystem::path directory = flag.empty()
+                                          ? std::filesystem::path(globals.data_dir) / "datasets"
+                                          : std::filesystem::path(flag);
     worker::load_imported_datasets(directory);
     return directory;
 }
