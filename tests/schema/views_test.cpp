@@ -11,6 +11,7 @@
 
 #include "queue_fixture.hpp"
 #include "sample_energy.hpp"
+#include "sql_doc.hpp"
 #include "test_database.hpp"
 
 namespace joulesweep::coordinator {
@@ -207,6 +208,21 @@ TEST_CASE("views: BUTTER-E's standardisation aligns each node type's idle power"
     CHECK(query_value<std::string>(database,
                                    "SELECT round(gross_w::numeric, 1) || ' ' || run_s "
                                    "FROM run_power WHERE host = 'a2'") == "104.0 0.75");
+}
+
+TEST_CASE("docs/sql.md: every ready-to-paste query runs as written", "[schema][db][views]") {
+    const testing::TestDatabase fresh;
+    Database database(fresh.target());
+    RunQueue queue(database, testing::fast_options());
+    make_busy_queue(database, queue);  // done, running, pending and failed runs
+    const std::vector<std::string> examples = testing::sql_examples("Ready-to-paste queries");
+    CHECK(examples.size() == 9);
+    for (const std::string& example : examples) {
+        INFO(example);
+        database.with_transaction("a documented query", [&](pqxx::work& transaction) {
+            CHECK_NOTHROW(transaction.exec(example));
+        });
+    }
 }
 
 }  // namespace joulesweep::coordinator
