@@ -40,6 +40,19 @@ psql "$url" -Atc "CREATE TABLE note (text text); INSERT INTO note VALUES ('kept'
 js db url --tcp
 expect_contains "$out" "host=127.0.0.1"
 [[ $(psql "$out" -Atc "SELECT 1") == 1 ]] || fail "psql over TCP with the pgpass file failed"
+# A wrong password is reported at once, not retried for the job's whole connect window.
+wrong_password="$out password=wrong passfile=/dev/null"
+started=$SECONDS
+run_job_status=0
+mpirun -x ASAN_OPTIONS=detect_leaks=0 -n 2 "$JOULESWEEP" --db "$wrong_password" run \
+    --connect-retry 60 --datasets-dir "$TEST_DIR/datasets" --shard-dir "$TEST_DIR/shards" \
+    >"$TEST_DIR/wrong-password.log" 2>&1 || run_job_status=$?
+[[ $run_job_status != 0 ]] || fail "run with a wrong password should fail"
+grep -q "password authentication failed" "$TEST_DIR/wrong-password.log" ||
+    fail "the error should say why: $(cat "$TEST_DIR/wrong-password.log")"
+! grep -q "trying again" "$TEST_DIR/wrong-password.log" ||
+    fail "a refused login should not be retried: $(cat "$TEST_DIR/wrong-password.log")"
+((SECONDS - started < 30)) || fail "a refused login took $((SECONDS - started)) s to report"
 
 # The server runs as an unprivileged user when we are root, never as root.
 if [[ $(id -u) == 0 ]]; then

@@ -33,6 +33,18 @@ constexpr std::array<std::string_view, 5> kDescribedKeywords{
 
 }  // namespace
 
+bool is_refused_login(std::string_view libpq_message) noexcept {
+    constexpr std::array<std::string_view, 4> kRefusals{
+        "authentication failed",  // password, peer, ident, SCRAM
+        "no password supplied",
+        "pg_hba.conf rejects connection",
+        "password is required",
+    };
+    return std::ranges::any_of(kRefusals, [&](std::string_view refusal) {
+        return libpq_message.find(refusal) != std::string_view::npos;
+    });
+}
+
 std::string quote_conninfo_value(std::string_view value) {
     std::string quoted = "'";
     for (const char character : value) {

@@ -18,10 +18,11 @@ Database::Database(ConnectionTarget target) : target_(std::move(target)) {
     try {
         connection_ = std::make_unique<pqxx::connection>(target_.conninfo);
     } catch (const pqxx::broken_connection& failure) {
+        // Retryable (the server may be starting or back soon) unless it refused the login.
         throw common::DatabaseError(fmt::format("cannot connect to PostgreSQL ({}): {}",
                                                 target_.description,
                                                 common::single_line(failure.what())),
-                                    true);
+                                    !is_refused_login(failure.what()));
     } catch (const pqxx::failure& failure) {
         throw common::DatabaseError(fmt::format("cannot connect to PostgreSQL ({}): {}",
                                                 target_.description,

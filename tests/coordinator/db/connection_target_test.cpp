@@ -66,4 +66,21 @@ TEST_CASE("quote_conninfo_value: escapes quotes, backslashes and spaces survive"
     CHECK(target.description == "host=/tmp/it's here");
 }
 
+TEST_CASE("is_refused_login: libpq's refusals of a login, not an unreachable server",
+          "[coordinator][db]") {
+    CHECK(is_refused_login(
+        "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  password "
+        "authentication failed for user \"joulesweep\""));
+    CHECK(
+        is_refused_login("connection to server on socket \"/run/x/.s.PGSQL.5432\" failed: "
+                         "fe_sendauth: no password supplied"));
+    CHECK(is_refused_login("FATAL:  Peer authentication failed for user \"alice\""));
+    CHECK(is_refused_login(
+        "FATAL:  pg_hba.conf rejects connection for host \"10.0.0.7\", user \"alice\""));
+    CHECK_FALSE(is_refused_login(
+        "connection to server at \"127.0.0.1\", port 1 failed: Connection refused"));
+    CHECK_FALSE(is_refused_login("FATAL:  the database system is starting up"));
+    CHECK_FALSE(is_refused_login("FATAL:  sorry, too many clients already"));
+}
+
 }  // namespace joulesweep::coordinator

@@ -27,6 +27,12 @@ ConnectionTarget parse_connection_target(
     std::string_view source,
     std::chrono::seconds connect_timeout = kDefaultConnectTimeout);
 
+// True when libpq's message for a failed connection says the server refused the login
+// (a wrong or missing password, a pg_hba.conf rule, peer or ident authentication): no
+// retry can succeed, so the caller reports it at once instead of retrying until its
+// connect window ends.
+bool is_refused_login(std::string_view libpq_message) noexcept;
+
 // Quotes a value for a libpq keyword/value string: 'it''s' style is not libpq's, so
 // backslash-escape quotes and backslashes inside single quotes.
 std::string quote_conninfo_value(std::string_view value);
