@@ -40,6 +40,13 @@ psql "$url" -Atc "CREATE TABLE note (text text); INSERT INTO note VALUES ('kept'
 js db url --tcp
 expect_contains "$out" "host=127.0.0.1"
 [[ $(psql "$out" -Atc "SELECT 1") == 1 ]] || fail "psql over TCP with the pgpass file failed"
+# The log is its owner's alone, and a failing statement's text (here with a password in
+# it) is not written to it.
+[[ $(stat -c %a "$home/postgres.log") == 600 ]] ||
+    fail "postgres.log should be mode 600, is $(stat -c %a "$home/postgres.log")"
+psql "$url" -Atc "CREATE ROLE leak PASSWORD 'hunter3' NOSUCHOPTION" >/dev/null 2>&1 &&
+    fail "the malformed CREATE ROLE should fail"
+! grep -q hunter3 "$home/postgres.log" || fail "a failing statement's password reached postgres.log"
 # A wrong password is reported at once, not retried for the job's whole connect window.
 wrong_password="$out password=wrong passfile=/dev/null"
 started=$SECONDS

@@ -192,6 +192,8 @@ void EmbeddedPostgres::start_server() {
     const fs::path log_file = home_dir_ / "postgres.log";
     std::ofstream(log_file, std::ios::app).close();
     give_to(log_file, user);
+    // Only its owner reads the log: errors in it can quote connection details.
+    fs::permissions(log_file, fs::perms::owner_read | fs::perms::owner_write);
 
     int port = stored_port();
     const int preferred =
@@ -208,7 +210,10 @@ void EmbeddedPostgres::start_server() {
                         "port = {}\n"
                         "listen_addresses = '127.0.0.1'\n"
                         "unix_socket_directories = '{}'\n"
-                        "unix_socket_permissions = 0700\n",
+                        "unix_socket_permissions = 0700\n"
+                        "# A failing statement's text is not logged: it may hold a password\n"
+                        "# (CREATE ROLE ... PASSWORD '...').\n"
+                        "log_min_error_statement = panic\n",
                         port,
                         socket_dir().string()),
             fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
