@@ -1,7 +1,9 @@
 // Migration 0016's answers (run_progress, run_cost_to_target, experiment_cost_to_target,
 // group_size_choice, dataset_loss_levels, group_best_loss) against the C++ definitions
 // (common/energy_to_target.hpp, size_choice.hpp) on the same stored runs.
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -295,14 +297,17 @@ TEST_CASE("replay_searches: the search replayed on stored runs, as on the same r
                         if (grid.group_of.at(run.experiment_id) == replay.group_key &&
                             run.size == size && grid.repetition_of.at(run_id) == index) {
                             // Flops: every epoch costs the run's flops per epoch. A
-                            // history views its series, so they outlive the lambda.
-                            const auto epochs = static_cast<std::size_t>(budget);
+                            // history views its series, so they outlive the lambda. A
+                            // diverged run has fewer epochs than the budget.
+                            const std::size_t epochs =
+                                std::min(static_cast<std::size_t>(budget), run.test_loss.size());
                             const std::vector<float>& cost = kept.emplace_back(
                                 measure == CostMeasure::kFlops
                                     ? std::vector<float>(epochs,
                                                          static_cast<float>(run.flops_per_epoch))
-                                    : std::vector<float>(run.net_j.begin(),
-                                                         run.net_j.begin() + budget));
+                                    : std::vector<float>(
+                                          run.net_j.begin(),
+                                          run.net_j.begin() + static_cast<std::ptrdiff_t>(epochs)));
                             const std::span<const float> loss =
                                 std::span<const float>(run.test_loss).first(epochs);
                             return common::StoredAttempt{
